@@ -1,0 +1,63 @@
+"""Take screenshots of the app's pages into docs/screenshots/.
+
+Start the demo first (./scripts/run-demo), then: .venv/bin/python scripts/screenshots.py
+Uses Debian's Chromium (/usr/bin/chromium) through Playwright.
+"""
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [
+    ("login", "/accounts/login/", False),
+    ("frameworks", "/frameworks/", True),
+    ("framework-kommunekompass", "/frameworks/kommunekompass/2020/", True),
+    ("framework-area-6", "/frameworks/kommunekompass/2020/areas/6/", True),
+    ("framework-caf", "/frameworks/caf/2020/", True),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--user", default="evaluator")
+    parser.add_argument("--password", default="kompass-evaluator")
+    parser.add_argument(
+        "--out", default=str(Path(__file__).resolve().parent.parent / "docs/screenshots")
+    )
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for name, path, needs_login in PAGES:
+            if (
+                needs_login
+                and "/accounts/login/" in page.url
+                or needs_login
+                and page.url == "about:blank"
+            ):
+                page.goto(args.base + "/accounts/login/")
+                page.fill("#id_username", args.user)
+                page.fill("#id_password", args.password)
+                page.click("button[type=submit].button")
+            page.goto(args.base + path)
+            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            print(f"{name}.png  {page.title()}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from kommunekompass.cli import main
+
+main()

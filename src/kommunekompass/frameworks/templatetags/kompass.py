@@ -1,0 +1,21 @@
+"""Template filters for framework texts and points in the active language."""
+
+from django import template
+from django.utils.translation import get_language
+
+from kommunekompass.frameworks.spec import pick_text
+from kommunekompass.scoring.display import format_points
+
+register = template.Library()
+
+
+@register.filter
+def localized(text) -> str:
+    """{nb: ..., en: ...} -> the text in the active language."""
+    return pick_text(text, get_language())
+
+
+@register.filter
+def points(value, decimals=0) -> str:
+    """Points rounded for display with the language's decimal separator: 6,7 in nb."""
+    return format_points(value, int(decimals), get_language() or "nb")

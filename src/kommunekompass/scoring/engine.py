@@ -1,0 +1,189 @@
+"""The score engine.
+
+Dimension levels -> question points -> sub-area -> area -> perspective -> total.
+
+Pure functions, no database. Arithmetic is exact (fractions); rounding is for display only
+(see `kommunekompass.scoring.display`). A question without a level on every dimension of its
+scheme is *missing*: it adds nothing to the points and is listed as missing at every level
+above it, so a report can say so instead of counting it silently as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from kommunekompass.frameworks.spec import FrameworkSpec, QuestionSpec, Scheme
+
+# The levels given for one question: {dimension code: level value}.
+QuestionLevels = Mapping[str, int]
+
+
+class ScoreError(ValueError):
+    """Levels that do not fit the framework: the message names the question and dimension."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    code: str
+    max_points: Fraction
+    points: Fraction | None  # None while the question is not fully scored
+    levels: Mapping[str, int]
+
+    @property
+    def scored(self) -> bool:
+        return self.points is not None
+
+
+@dataclass(frozen=True)
+class Result:
+    """Points of one node of the framework tree (sub-area, area, perspective or total)."""
+
+    code: str
+    max_points: Fraction
+    points: Fraction  # sum of the points of the scored questions below
+    question_count: int
+    missing: tuple[str, ...]  # codes of the questions below that are not scored
+    children: tuple = ()
+
+    @property
+    def scored_count(self) -> int:
+        return self.question_count - len(self.missing)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def share(self) -> Fraction:
+        """Points as a share of the maximum, 0..1."""
+        return self.points / self.max_points if self.max_points else Fraction(0)
+
+
+def dimension_share(scheme: Scheme, dimension_code: str, value: int) -> Fraction:
+    dimension = scheme.dimension(dimension_code)
+    span = dimension.top - dimension.bottom
+    return Fraction(value - dimension.bottom, span) if span else Fraction(0)
+
+
+def check_levels(question: QuestionSpec, levels: QuestionLevels) -> None:
+    """Raise ScoreError if a dimension or level is not in the question's scheme."""
+    for dimension_code, value in levels.items():
+        dimension = question.scheme.dimension(dimension_code)
+        if dimension is None:
+            raise ScoreError(
+                "unknown-dimension",
+                f"Question {question.code}: '{dimension_code}' is not a dimension of "
+                f"scheme '{question.scheme.code}'.",
+            )
+        if isinstance(value, bool) or not isinstance(value, int) or value not in dimension.values:
+            allowed = ", ".join(str(v) for v in sorted(dimension.values))
+            raise ScoreError(
+                "unknown-level",
+                f"Question {question.code}, dimension '{dimension_code}': level {value!r} is "
+                f"not on the scale ({allowed}).",
+            )
+
+
+def question_points(question: QuestionSpec, levels: QuestionLevels) -> Fraction | None:
+    """Points of one question, or None if not every dimension has a level."""
+    check_levels(question, levels)
+    scheme = question.scheme
+    if any(d.code not in levels for d in scheme.dimensions):
+        return None
+    if scheme.method == "weighted-mean":
+        total_weight = sum((d.weight for d in scheme.dimensions), Fraction(0))
+        if not total_weight:
+            return Fraction(0)
+        weighted = sum(
+            (d.weight * dimension_share(scheme, d.code, levels[d.code]) for d in scheme.dimensions),
+            Fraction(0),
+        )
+        return question.max_points * weighted / total_weight
+    raise ScoreError("unknown-method", f"Unknown scoring method '{scheme.method}'.")
+
+
+def score_question(question: QuestionSpec, levels: QuestionLevels | None) -> QuestionResult:
+    levels = dict(levels or {})
+    return QuestionResult(
+        code=question.code,
+        max_points=question.max_points,
+        points=question_points(question, levels),
+        levels=levels,
+    )
+
+
+def _missing_codes(node: Result | QuestionResult) -> tuple[str, ...]:
+    if isinstance(node, QuestionResult):
+        return () if node.scored else (node.code,)
+    return node.missing
+
+
+def _sum(code: str, max_points: Fraction, children: tuple) -> Result:
+    return Result(
+        code=code,
+        max_points=max_points,
+        points=sum((c.points or Fraction(0) for c in children), Fraction(0)),
+        question_count=sum(
+            1 if isinstance(c, QuestionResult) else c.question_count for c in children
+        ),
+        missing=tuple(code for c in children for code in _missing_codes(c)),
+        children=children,
+    )
+
+
+def score_framework(
+    framework: FrameworkSpec, levels_by_question: Mapping[str, QuestionLevels]
+) -> Result:
+    """Score a whole framework. `levels_by_question` maps question code -> {dimension: level}.
+
+    Questions absent from the mapping are missing. A code that is not a question of the
+    framework, an unknown dimension or a level off the scale raises ScoreError.
+    """
+    for code in levels_by_question:
+        if framework.question(code) is None:
+            raise ScoreError(
+                "unknown-question",
+                f"'{code}' is not a question of {framework.key} {framework.version}.",
+            )
+
+    perspectives = []
+    for perspective in framework.perspectives:
+        areas = []
+        for area in perspective.areas:
+            subareas = []
+            for subarea in area.subareas:
+                questions = tuple(
+                    score_question(q, levels_by_question.get(q.code)) for q in subarea.questions
+                )
+                subareas.append(_sum(subarea.code, subarea.max_points, questions))
+            areas.append(_sum(area.code, area.max_points, tuple(subareas)))
+        perspectives.append(_sum(perspective.code, perspective.max_points, tuple(areas)))
+    return _sum("total", framework.max_points, tuple(perspectives))
+
+
+def walk(result: Result):
+    """Every Result node below and including `result`, depth first (questions excluded)."""
+    yield result
+    for child in result.children:
+        if isinstance(child, Result):
+            yield from walk(child)
+
+
+def find(result: Result, code: str) -> Result | QuestionResult | None:
+    """The node (or question result) with this code."""
+    if result.code == code:
+        return result
+    for child in result.children:
+        if child.code == code:
+            return child
+        if isinstance(child, Result):
+            found = find(child, code)
+            if found is not None:
+                return found
+    return None
