@@ -26,3 +26,9 @@ def evaluator(django_user_model):
 def evaluator_client(client, evaluator):
     client.force_login(evaluator)
     return client
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"

@@ -1,0 +1,95 @@
+"""The `kommunekompass` command, run as users run it: as a separate process."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kommunekompass.frameworks.loader import shipped_framework_files
+from tests.frameworks_for_tests import MINIMAL, line_of
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {**os.environ, "KOMMUNEKOMPASS_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)  # each CLI test gets its own fresh SQLite database
+    command = shutil.which("kommunekompass") or str(Path(sys.executable).parent / "kommunekompass")
+
+    def run(*args):
+        return subprocess.run(
+            [command, *args], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    return run
+
+
+def test_it_validates_the_shipped_frameworks_and_prints_a_summary(run):
+    result = run("framework", "validate", *map(str, shipped_framework_files()))
+    assert result.returncode == 0, result.stderr
+    assert "8 areas, 35 sub-areas, 75 questions, maximum 800 points" in result.stdout
+    assert "9 areas, 28 sub-areas, 28 questions, maximum 2800 points" in result.stdout
+
+
+def test_it_prints_every_problem_with_code_and_line(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = MINIMAL.replace('code: "1.1.2"', 'code: "1.1.1"').replace(
+        "max_points: 30", "max_points: 40"
+    )
+    bad.write_text(text)
+    result = run("framework", "validate", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:{line_of(text, 'max_points: 40')}: max-mismatch:" in result.stderr
+    duplicate_line = line_of(text, 'code: "1.1.1"', occurrence=2)
+    assert f"{bad}:{duplicate_line}: duplicate-code:" in result.stderr
+
+
+def test_it_reports_malformed_yaml(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("framework: [unclosed\n")
+    result = run("framework", "validate", str(bad))
+    assert result.returncode == 1
+    assert "yaml-syntax" in result.stderr
+
+
+def test_demo_is_idempotent_and_lists_loaded_frameworks(run):
+    first = run("demo")
+    assert first.returncode == 0, first.stderr
+    assert "Framework kommunekompass 2020: loaded" in first.stdout
+    assert "User evaluator / kompass-evaluator: created" in first.stdout
+    second = run("demo")
+    assert second.returncode == 0, second.stderr
+    assert "already loaded" in second.stdout and "already there" in second.stdout
+
+    listing = run("framework", "list")
+    assert listing.returncode == 0, listing.stderr
+    loaded = listing.stdout.split("Loaded in the database:")[1]
+    assert "kommunekompass   2020" in loaded and "caf" in loaded
+
+    evaluations = run("evaluations")
+    assert evaluations.returncode == 0 and "No evaluations yet." in evaluations.stdout
+
+
+def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_path):
+    run("migrate")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("max_points: 30", "max_points: 40"))
+    refused = run("framework", "load", str(bad))
+    assert refused.returncode == 1
+    assert "nothing was loaded" in refused.stderr
+    good = tmp_path / "tiny.yaml"
+    good.write_text(MINIMAL)
+    loaded = run("framework", "load", str(good))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "tiny 1: loaded" in loaded.stdout
+    listing = run("framework", "list").stdout
+    assert "tiny" in listing.split("Loaded in the database:")[1]
+    assert "tiny" not in listing.split("Loaded in the database:")[0]
+
+
+def test_framework_list_works_before_the_database_exists(run):
+    result = run("framework", "list")
+    assert result.returncode == 0, result.stderr
+    assert "kommunekompass" in result.stdout

@@ -1,0 +1,91 @@
+"""The frame around every page: login, logout, language, security headers, admin."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_speaks_norwegian_by_default_whatever_the_browser_asks(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "nb"
+    assert '<html lang="nb">' in response.content.decode()
+    assert "Logg inn" in response.content.decode()
+
+
+def test_it_switches_to_english_and_back(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in page and "Log in" in page
+    client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    assert "Logg inn" in client.get(reverse("login")).content.decode()
+
+
+def test_it_ignores_an_unknown_language_cookie(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert client.get(reverse("login"))["Content-Language"] == "nb"
+
+
+def test_it_logs_a_user_in_and_out(client, evaluator):
+    response = client.post(reverse("login"), {"username": "evaluator", "password": "secret-pass-1"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert "Velkommen, Eva" in client.get(reverse("home")).content.decode()
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_it_refuses_a_wrong_password(client, evaluator):
+    response = client.post(reverse("login"), {"username": "evaluator", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Feil brukernavn eller passord" in response.content.decode()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_home_page_links_the_frameworks(evaluator_client, kommunekompass_framework):
+    page = evaluator_client.get(reverse("home")).content.decode()
+    assert reverse("frameworks:detail", args=["kommunekompass", "2020"]) in page
+
+
+def test_the_admin_is_for_staff_only(evaluator_client, admin_client, kommunekompass_framework):
+    assert evaluator_client.get("/admin/").status_code == 302
+    assert admin_client.get("/admin/").status_code == 200
+    assert admin_client.get("/admin/frameworks/question/").status_code == 200
+    assert admin_client.get("/admin/evaluations/municipality/").status_code == 200
+    # Frameworks change only by loading a new version.
+    assert admin_client.get("/admin/frameworks/framework/add/").status_code == 403
+
+
+def test_pages_send_security_headers(client):
+    response = client.get(reverse("login"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_debug_is_off_unless_asked_for():
+    assert settings.DEBUG is False
+
+
+def test_the_sqlite_database_file_runs_in_wal_mode(tmp_path):
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from kommunekompass.settings import SQLITE_OPTIONS
+
+    wrapper = DatabaseWrapper(
+        {
+            **connection.settings_dict,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(tmp_path / "db.sqlite3"),
+            "OPTIONS": SQLITE_OPTIONS,
+        }
+    )
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 30000
+    finally:
+        wrapper.close()
