@@ -1,9 +1,13 @@
-"""Municipalities and their evaluations against a framework version."""
+"""Municipalities, their people, and evaluations with interviews, evidence, scores and findings."""
 
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kommunekompass.frameworks.models import Framework
+from kommunekompass.frameworks.models import FocusArea, Framework, Question
 
 
 class Municipality(models.Model):
@@ -31,6 +35,32 @@ class Municipality(models.Model):
         return self.name
 
 
+class Membership(models.Model):
+    """A person of a municipality: its coordinator (sees drafts) or a reader (published only)."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Municipal coordinator")
+        READER = "reader", _("Reader")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.municipality} ({self.get_role_display()})"
+
+
 class Evaluation(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -46,12 +76,192 @@ class Evaluation(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+    evaluators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="assigned_evaluations",
+        verbose_name=_("evaluator team"),
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
-        ordering = ["municipality__name", "-year"]
+        ordering = ["municipality__name", "-year", "-id"]
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Interview(models.Model):
+    """An interview of one of the groups the method names, planned or held."""
+
+    class Role(models.TextChoices):
+        MAYOR = "mayor", _("Mayor and executive committee")
+        CHIEF_EXECUTIVE = "chief_executive", _("Chief executive and deputy")
+        DEPARTMENT_HEADS = "department_heads", _("Department heads")
+        UNIT_LEADERS = "unit_leaders", _("Unit and section leaders")
+        STAFF_LEADERS = "staff_leaders", _("Staff leaders and HR")
+        UNION_REPRESENTATIVES = "union_representatives", _("Chief union representatives")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="interviews")
+    role = models.CharField(_("interviewed group"), max_length=32, choices=Role.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    held = models.BooleanField(_("held"), default=False)
+    participants = models.TextField(_("participants"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    questions = models.ManyToManyField(
+        Question, blank=True, related_name="interviews", verbose_name=_("questions")
+    )
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.date or ''}".strip()
+
+
+def evidence_upload_path(evidence: "Evidence", filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"evidence/{evidence.evaluation_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A document (uploaded file) or a link that scores rest on."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to=evidence_upload_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    questions = models.ManyToManyField(
+        Question, blank=True, related_name="evidence", verbose_name=_("questions")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Score(models.Model):
+    """The levels given to one question, with the written reason. `version` guards edits."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="scores")
+    levels = models.JSONField(_("levels"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "question"], name="score_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {self.question.code}"
+
+
+class Finding(models.Model):
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", _("Strength")
+        CHALLENGE = "challenge", _("Challenge")
+        WEAKNESS = "weakness", _("Weakness")
+
+    HEADINGS = {
+        Kind.STRENGTH: _("Strengths"),
+        Kind.CHALLENGE: _("Challenges"),
+        Kind.WEAKNESS: _("Weaknesses"),
+    }
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="findings")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("finding"))
+    position = models.PositiveIntegerField(default=0)
+    questions = models.ManyToManyField(
+        Question, blank=True, related_name="findings", verbose_name=_("questions")
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["focus_area__position", "kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AuditEntry(models.Model):
+    """One change to an evaluation: who, when, what, the old value and the new."""
+
+    class Action(models.TextChoices):
+        SCORE = "score", _("Score changed")
+        FINDING_ADDED = "finding_added", _("Finding added")
+        FINDING_CHANGED = "finding_changed", _("Finding changed")
+        FINDING_DELETED = "finding_deleted", _("Finding deleted")
+        FINDING_MOVED = "finding_moved", _("Finding moved")
+        STATUS = "status", _("Status changed")
+        CREATED = "created", _("Evaluation created")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="audit")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    old = models.JSONField(_("old value"), null=True, blank=True)
+    new = models.JSONField(_("new value"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit history")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.subject}"
+
+
+class Priority(models.Model):
+    """One priority of the way forward ("veien videre") the council chose after the report."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="priorities")
+    text = models.TextField(_("priority"))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("priority")
+        verbose_name_plural = _("priorities")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

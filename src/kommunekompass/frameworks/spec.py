@@ -156,6 +156,9 @@ class FrameworkSpec:
     def area(self, code: str) -> AreaSpec | None:
         return next((a for a in self.areas if a.code == code), None)
 
+    def area_of_question(self, code: str) -> AreaSpec | None:
+        return next((a for a in self.areas if any(q.code == code for q in a.questions)), None)
+
     @property
     def _questions_by_code(self) -> dict[str, QuestionSpec]:
         cached = self.__dict__.get("_question_index")

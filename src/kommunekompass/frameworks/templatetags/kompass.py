@@ -19,3 +19,11 @@ def localized(text) -> str:
 def points(value, decimals=0) -> str:
     """Points rounded for display with the language's decimal separator: 6,7 in nb."""
     return format_points(value, int(decimals), get_language() or "nb")
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, else username; an en dash for nobody."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username

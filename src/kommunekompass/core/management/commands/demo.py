@@ -1,21 +1,29 @@
 """`kommunekompass demo`: a ready-to-try installation. Safe to run again and again."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from kommunekompass.evaluations.apps import EVALUATORS_GROUP
+from kommunekompass.evaluations.demo import load_demo_evaluations
+from kommunekompass.evaluations.models import Membership, Municipality
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 
-# The demo users and their passwords are printed here and in the README. Demo only.
+# username, password, first name, last name, role, municipality number. Demo only: the
+# passwords are printed here and in the README.
 DEMO_USERS = [
-    # username, password, first name, last name, superuser
-    ("admin", "kompass-admin", "Ada", "Administrator", True),
-    ("evaluator", "kompass-evaluator", "Eva", "Evaluator", False),
+    ("admin", "kompass-admin", "Ada", "Administrator", "admin", None),
+    ("evaluator", "kompass-evaluator", "Eva", "Evaluator", "evaluator", None),
+    ("coordinator", "kompass-coordinator", "Kari", "Koordinator", "coordinator", "9901"),
+    ("reader", "kompass-reader", "Rolf", "Representant", "reader", "9901"),
+    ("reader-nordhei", "kompass-reader", "Nina", "Nordhei", "reader", "9902"),
 ]
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the shipped frameworks and create the demo users (idempotent)."
+    help = "Migrate, load the shipped frameworks, demo users and demo evaluations (idempotent)."
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -23,20 +31,46 @@ class Command(BaseCommand):
             framework = outcome.framework
             state = "loaded" if outcome.created else "already loaded"
             self.stdout.write(f"Framework {framework.key} {framework.version}: {state}")
+        with transaction.atomic():
+            users = self.create_users()
+            for evaluation, created in load_demo_evaluations(evaluators=[users["evaluator"]]):
+                state = "created" if created else "already there"
+                self.stdout.write(
+                    f"Evaluation {evaluation.municipality} {evaluation.year} "
+                    f"({evaluation.get_status_display()}): {state}"
+                )
+            self.create_memberships(users)
+
+    def create_users(self) -> dict:
         User = get_user_model()
-        for username, password, first, last, superuser in DEMO_USERS:
+        evaluators = Group.objects.get(name=EVALUATORS_GROUP)
+        users = {}
+        for username, password, first, last, role, _number in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={
                     "first_name": first,
                     "last_name": last,
-                    "is_staff": superuser,
-                    "is_superuser": superuser,
+                    "is_staff": role == "admin",
+                    "is_superuser": role == "admin",
                 },
             )
             if created:
                 user.set_password(password)
                 user.save()
+            if role == "evaluator":
+                user.groups.add(evaluators)
+            users[username] = user
             self.stdout.write(
-                f"User {username} / {password}: {'created' if created else 'already there'}"
+                f"User {username} / {password} ({role}): {'created' if created else 'already there'}"
+            )
+        return users
+
+    def create_memberships(self, users: dict) -> None:
+        for username, _password, _first, _last, role, number in DEMO_USERS:
+            if number is None:
+                continue
+            municipality = Municipality.objects.get(country="NO", number=number)
+            Membership.objects.get_or_create(
+                user=users[username], municipality=municipality, defaults={"role": role}
             )

@@ -1,0 +1,124 @@
+"""Who may see and do what with an evaluation. Denied by default.
+
+- site administrator (superuser): everything;
+- evaluator: the evaluations they are assigned to, across municipalities; members of the
+  Evaluators group may also create municipalities and evaluations;
+- municipal coordinator: every evaluation of their municipality, drafts included, read-only;
+- reader (councillors, union representatives): the published results of their municipality;
+- anyone, logged in or not: the result page of a published evaluation.
+
+A user who may not see an evaluation at all gets 404, so its existence is not revealed; one who
+may see it but not do the thing asked gets 403.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kommunekompass.evaluations.models import Evaluation, Membership
+
+
+def is_evaluator(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.has_perm("evaluations.add_evaluation")
+    )
+
+
+def work_visible_evaluations(user):
+    """Evaluations whose working material (scores, interviews, evidence) the user may see."""
+    evaluations = Evaluation.objects.all()
+    if not user.is_authenticated:
+        return evaluations.none()
+    if user.is_superuser:
+        return evaluations
+    coordinated = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
+    return evaluations.filter(
+        Q(evaluators=user) | Q(municipality__in=coordinated.values("municipality"))
+    ).distinct()
+
+
+def result_visible_evaluations(user):
+    """Evaluations whose result the user may read: the working ones plus every published one."""
+    published = Evaluation.objects.filter(status=Evaluation.Status.PUBLISHED)
+    if not user.is_authenticated:
+        return published
+    return (published | work_visible_evaluations(user)).distinct()
+
+
+@dataclass(frozen=True)
+class EvaluationAccess:
+    read_result: bool
+    read_work: bool  # scores, reasons, interviews, evidence, findings while in progress
+    manage: bool  # assigned evaluator or administrator: status, history, editing
+    read_only_reason: str = ""
+
+    @property
+    def edit(self) -> bool:
+        """May change scores, findings, interviews and evidence now."""
+        return self.manage and not self.read_only_reason
+
+
+def access_for(user, evaluation: Evaluation) -> EvaluationAccess:
+    manage = user.is_authenticated and (
+        user.is_superuser or evaluation.evaluators.filter(pk=user.pk).exists()
+    )
+    coordinator = (
+        user.is_authenticated
+        and not manage
+        and Membership.objects.filter(
+            user=user, municipality_id=evaluation.municipality_id, role=Membership.Role.COORDINATOR
+        ).exists()
+    )
+    read_work = manage or coordinator
+    read_only = ""
+    if evaluation.is_published:
+        read_only = _("The evaluation is published and read-only. Reopen it to change it.")
+    return EvaluationAccess(
+        read_result=read_work or evaluation.is_published,
+        read_work=read_work,
+        manage=manage,
+        read_only_reason=read_only,
+    )
+
+
+def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
+    """The evaluation if `user` may `need` ("result", "work", "manage" or "edit") it.
+
+    Raises Http404 when the user may not see the evaluation at all, PermissionDenied when
+    they may see it but not do this.
+    """
+    evaluation = (
+        Evaluation.objects.select_related("municipality", "framework")
+        .defer("framework__document", "framework__source")
+        .filter(pk=pk)
+        .first()
+    )
+    if evaluation is None:
+        raise Http404(_("No such evaluation."))
+    access = access_for(user, evaluation)
+    if not access.read_result:
+        raise Http404(_("No such evaluation."))
+    if need == "result":
+        return evaluation, access
+    if not access.read_work:
+        raise Http404(_("No such evaluation."))
+    if need == "work":
+        return evaluation, access
+    if not access.manage:
+        raise PermissionDenied(_("Only the evaluation's evaluators may do this."))
+    if need == "edit" and not access.edit:
+        raise PermissionDenied(access.read_only_reason)
+    return evaluation, access
+
+
+def member_published_evaluations(user):
+    """Published evaluations of the municipalities the user belongs to as a reader."""
+    if not user.is_authenticated:
+        return Evaluation.objects.none()
+    readable = Membership.objects.filter(user=user).values("municipality")
+    return Evaluation.objects.filter(
+        status=Evaluation.Status.PUBLISHED, municipality__in=readable
+    ).exclude(pk__in=work_visible_evaluations(user).values("pk"))

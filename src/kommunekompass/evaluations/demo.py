@@ -1,0 +1,122 @@
+"""Loading the demo evaluations (demo/demo-data.yaml): fictional municipalities, one published
+evaluation scored in full and one draft in progress. Idempotent: an evaluation that exists
+already is left as it is."""
+
+import datetime
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from kommunekompass.evaluations.models import (
+    Evaluation,
+    Evidence,
+    Finding,
+    Interview,
+    Municipality,
+    Priority,
+    Score,
+)
+from kommunekompass.frameworks.models import FocusArea, Framework, Question
+from kommunekompass.scoring.engine import check_levels
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo-data.yaml"
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+@transaction.atomic
+def load_demo_evaluations(evaluators=(), path: Path = DEMO_FILE) -> list[tuple[Evaluation, bool]]:
+    """Create the demo evaluations that do not exist yet. Returns (evaluation, created) pairs."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    framework = Framework.objects.get(key="kommunekompass", version="2020")
+    spec = framework.spec
+    questions = {q.code: q for q in Question.objects.filter(framework=framework)}
+    areas = {a.code: a for a in FocusArea.objects.filter(framework=framework)}
+    outcomes = []
+    for item in data["municipalities"]:
+        municipality, _ = Municipality.objects.get_or_create(
+            country=item["country"],
+            number=str(item["number"]),
+            defaults={
+                "name": item["name"],
+                "county": item.get("county", ""),
+                "population": item.get("population"),
+            },
+        )
+        for spec_evaluation in item["evaluations"]:
+            existing = Evaluation.objects.filter(
+                municipality=municipality, framework=framework, year=spec_evaluation["year"]
+            ).first()
+            if existing:
+                outcomes.append((existing, False))
+                continue
+            evaluation = _create_evaluation(
+                municipality, framework, spec, questions, areas, spec_evaluation
+            )
+            evaluation.evaluators.add(*evaluators)
+            outcomes.append((evaluation, True))
+    return outcomes
+
+
+def _create_evaluation(municipality, framework, spec, questions, areas, data) -> Evaluation:
+    status = data.get("status", "draft")
+    evaluation = Evaluation.objects.create(
+        municipality=municipality,
+        framework=framework,
+        year=data["year"],
+        date=_date(data.get("date")),
+        status=status,
+        published_at=timezone.now() if status == Evaluation.Status.PUBLISHED else None,
+    )
+    for interview_data in data.get("interviews", []):
+        interview = Interview.objects.create(
+            evaluation=evaluation,
+            role=interview_data["role"],
+            date=_date(interview_data.get("date")),
+            held=bool(interview_data.get("held")),
+            participants=interview_data.get("participants", ""),
+            notes=(interview_data.get("notes") or "").strip(),
+        )
+        interview.questions.set([questions[c] for c in interview_data.get("questions", [])])
+    for evidence_data in data.get("evidence", []):
+        evidence = Evidence.objects.create(
+            evaluation=evaluation, title=evidence_data["title"], url=evidence_data["url"]
+        )
+        evidence.questions.set([questions[c] for c in evidence_data.get("questions", [])])
+    scores = []
+    for code, entry in (data.get("scores") or {}).items():
+        levels = {k: v for k, v in entry.items() if k != "reason"}
+        check_levels(spec.question(code), levels)
+        scores.append(
+            Score(
+                evaluation=evaluation,
+                question=questions[code],
+                levels=levels,
+                reason=entry.get("reason", ""),
+            )
+        )
+    Score.objects.bulk_create(scores)
+    for area_code, kinds in (data.get("findings") or {}).items():
+        for kind in Finding.Kind.values:
+            for position, finding_data in enumerate(kinds.get(kind + "s", []) or [], start=1):
+                finding = Finding.objects.create(
+                    evaluation=evaluation,
+                    focus_area=areas[str(area_code)],
+                    kind=kind,
+                    text=finding_data["text"],
+                    position=position,
+                )
+                finding.questions.set([questions[c] for c in finding_data.get("questions", [])])
+    Priority.objects.bulk_create(
+        Priority(evaluation=evaluation, text=text, position=position)
+        for position, text in enumerate(data.get("priorities") or [], start=1)
+    )
+    return evaluation

@@ -1,0 +1,243 @@
+"""Forms for evaluations. Every form validates all its input before anything is written."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from kommunekompass.evaluations.models import Evaluation, Evidence, Finding, Interview, Municipality
+from kommunekompass.evaluations.uploads import UploadRefused, check_upload
+from kommunekompass.frameworks.models import Framework, Question
+from kommunekompass.frameworks.spec import pick_text
+
+
+class QuestionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, question):
+        return f"{question.code} {question.localized()}"
+
+
+def question_field(queryset, label=None):
+    return QuestionChoiceField(
+        queryset=queryset.order_by("position"),
+        required=False,
+        label=label or _("Questions"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["name", "number", "county", "country", "population"]
+
+
+def evaluator_users():
+    User = get_user_model()
+    return User.objects.filter(
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename="add_evaluation")
+        | Q(user_permissions__codename="add_evaluation"),
+        is_active=True,
+    ).distinct()
+
+
+class EvaluatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class EvaluationForm(forms.ModelForm):
+    evaluators = EvaluatorChoiceField(
+        queryset=evaluator_users(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Evaluator team"),
+        help_text=gettext_lazy("You are on the team in any case."),
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = ["municipality", "framework", "year", "date", "evaluators"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluators"].queryset = evaluator_users().order_by("first_name", "username")
+        self.fields["framework"].queryset = Framework.objects.order_by("key", "-version")
+        self.fields["framework"].label_from_instance = lambda f: str(f)
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Give a year between 2000 and 2100."))
+        return year
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = Interview
+        fields = ["role", "date", "held", "participants", "notes", "questions"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, evaluation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"] = question_field(
+            Question.objects.filter(framework=evaluation.framework),
+            label=_("Questions these notes inform"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("held") and not cleaned.get("date"):
+            self.add_error("date", _("Give the date the interview was held."))
+        return cleaned
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["title", "file", "url", "questions"]
+
+    def __init__(self, *args, evaluation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"] = question_field(
+            Question.objects.filter(framework=evaluation.framework)
+        )
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, PowerPoint, OpenDocument or an image, at most 20 MB."
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        head = upload.read(8192)
+        upload.seek(0)
+        try:
+            self.detected_type = check_upload(upload.name, head, upload.size)
+        except UploadRefused as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file, has_url = bool(cleaned.get("file")), bool(cleaned.get("url"))
+        if has_file == has_url and not self.errors:
+            raise forms.ValidationError(_("Give either a file or a link, not both and not none."))
+        return cleaned
+
+
+class FindingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Finding
+        fields = ["kind", "text", "questions"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, focus_area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"] = question_field(
+            Question.objects.filter(sub_area__focus_area=focus_area),
+            label=_("Questions the finding rests on"),
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write the finding."))
+        return text
+
+
+class StatusForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("submit", "return", "publish", "reopen")]
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_missing = forms.BooleanField(required=False)
+
+
+class ScoreForm(forms.Form):
+    """One question: a level per dimension of its scheme, the reason, and the version seen."""
+
+    def __init__(self, *args, question_spec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_spec = question_spec
+        language = get_language()
+        for dimension in question_spec.scheme.dimensions:
+            self.fields[f"level_{dimension.code}"] = forms.TypedChoiceField(
+                label=pick_text(dimension.name, language),
+                choices=[("", "–")]
+                + [
+                    (level.value, f"{level.value} {pick_text(level.label, language)}")
+                    for level in dimension.levels
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": _(
+                        "%(value)s is not a level of “%(dimension)s” (allowed: %(allowed)s)."
+                    )
+                    % {
+                        "value": "%(value)s",
+                        "dimension": pick_text(dimension.name, language),
+                        "allowed": ", ".join(str(v) for v in sorted(dimension.values)),
+                    }
+                },
+            )
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        levels = self.levels()
+        if levels and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Write the reason for the levels you give."))
+        return cleaned
+
+    def levels(self) -> dict[str, int]:
+        return {
+            dimension.code: self.cleaned_data[f"level_{dimension.code}"]
+            for dimension in self.question_spec.scheme.dimensions
+            if self.cleaned_data.get(f"level_{dimension.code}") is not None
+        }
+
+    def dimension_rows(self) -> list[dict]:
+        """Per dimension: its field and its levels with label, rubric and whether chosen."""
+        language = get_language()
+        rows = []
+        for dimension in self.question_spec.scheme.dimensions:
+            field = self[f"level_{dimension.code}"]
+            chosen = "" if field.value() in (None, "") else str(field.value())
+            overrides = self.question_spec.rubric.get(dimension.code, {})
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "field": field,
+                    "none_chosen": chosen == "",
+                    "levels": [
+                        {
+                            "value": level.value,
+                            "label": pick_text(level.label, language),
+                            "rubric": pick_text(
+                                overrides.get(level.value) or level.rubric, language
+                            ),
+                            "checked": chosen == str(level.value),
+                        }
+                        for level in dimension.levels
+                    ],
+                }
+            )
+        return rows

@@ -1,0 +1,210 @@
+"""The scoring page of one focus area, and saving one question (HTMX, or a plain form post)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kommunekompass.evaluations.access import get_evaluation
+from kommunekompass.evaluations.forms import ScoreForm
+from kommunekompass.evaluations.models import Evidence, Interview, Score
+from kommunekompass.evaluations.scores import (
+    EvaluationReadOnly,
+    evaluation_result,
+    save_score,
+)
+from kommunekompass.frameworks.models import Question
+from kommunekompass.scoring.engine import find
+
+
+@dataclass
+class QuestionBlock:
+    spec: object
+    row: Question
+    score: Score | None
+    result: object
+    form: ScoreForm
+    interviews: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+    message: str = ""
+    conflict: Score | None = None
+    attempted: dict | None = None
+
+    @property
+    def anchor(self) -> str:
+        return "q-" + self.spec.code.replace(".", "-")
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _initial(score: Score | None) -> dict:
+    initial = {"version": score.version if score else 0, "reason": score.reason if score else ""}
+    for code, value in (score.levels if score else {}).items():
+        initial[f"level_{code}"] = value
+    return initial
+
+
+def _links(evaluation, questions) -> tuple[dict, dict]:
+    """Interviews and evidence linked to these questions: {question id: [...]}, two queries."""
+    interviews, evidence = {}, {}
+    through = Interview.questions.through.objects.filter(
+        interview__evaluation=evaluation, question__in=questions
+    ).select_related("interview")
+    for link in through:
+        interviews.setdefault(link.question_id, []).append(link.interview)
+    through = Evidence.questions.through.objects.filter(
+        evidence__evaluation=evaluation, question__in=questions
+    ).select_related("evidence")
+    for link in through:
+        evidence.setdefault(link.question_id, []).append(link.evidence)
+    return interviews, evidence
+
+
+def _area_context(evaluation, access, area_code: str) -> dict:
+    spec = evaluation.framework.spec
+    area = spec.area(area_code)
+    if area is None:
+        raise Http404(_("No focus area %(code)s in this framework.") % {"code": area_code})
+    rows = {
+        q.code: q
+        for q in Question.objects.filter(
+            framework_id=evaluation.framework_id, sub_area__focus_area__code=area_code
+        )
+    }
+    scores = {
+        s.question_id: s
+        for s in Score.objects.filter(evaluation=evaluation, question__in=rows.values())
+        .select_related("updated_by")
+    }
+    result = evaluation_result(evaluation)
+    interviews, evidence = _links(evaluation, list(rows.values()))
+    blocks = []
+    for question in area.questions:
+        row = rows[question.code]
+        score = scores.get(row.pk)
+        blocks.append(
+            QuestionBlock(
+                spec=question,
+                row=row,
+                score=score,
+                result=find(result, question.code),
+                form=ScoreForm(initial=_initial(score), question_spec=question),
+                interviews=interviews.get(row.pk, []),
+                evidence=evidence.get(row.pk, []),
+            )
+        )
+    by_code = {b.spec.code: b for b in blocks}
+    sections = [
+        {"subarea": subarea, "blocks": [by_code[q.code] for q in subarea.questions]}
+        for subarea in area.subareas
+    ]
+    return {
+        "evaluation": evaluation,
+        "access": access,
+        "spec": spec,
+        "area": area,
+        "sections": sections,
+        "area_result": find(result, area.code),
+        "result": result,
+        "blocks": blocks,
+    }
+
+
+@login_required
+def scoring_page(request, pk, area_code):
+    evaluation, access = get_evaluation(request.user, pk, "work")
+    context = _area_context(evaluation, access, area_code)
+    return render(request, "evaluations/scoring.html", context)
+
+
+def _render_block(request, evaluation, access, block, status):
+    """The question block, and (for HTMX) the area's totals swapped in out of band."""
+    area = evaluation.framework.spec.area_of_question(block.spec.code)
+    context = _area_context(evaluation, access, area.code)
+    fresh = next(b for b in context["blocks"] if b.spec.code == block.spec.code)
+    block.result, block.interviews, block.evidence = fresh.result, fresh.interviews, fresh.evidence
+    if is_htmx(request):
+        html = render_to_string("evaluations/_question.html", {**context, "block": block}, request)
+        html += render_to_string("evaluations/_area_totals.html", {**context, "oob": True}, request)
+        return HttpResponse(html, status=status)
+    for section in context["sections"]:
+        section["blocks"] = [block if b is fresh else b for b in section["blocks"]]
+    return render(request, "evaluations/scoring.html", context, status=status)
+
+
+@require_POST
+@login_required
+def save_question(request, pk, question_code):
+    try:
+        evaluation, access = get_evaluation(request.user, pk, "edit")
+    except PermissionDenied as denied:
+        if is_htmx(request):
+            return HttpResponse(
+                f'<p class="error" role="alert">{denied}</p>', status=403
+            )
+        raise
+    spec = evaluation.framework.spec
+    question_spec = spec.question(question_code)
+    if question_spec is None:
+        raise Http404(
+            _("No question %(code)s in %(framework)s.")
+            % {"code": question_code, "framework": evaluation.framework}
+        )
+    row = Question.objects.get(framework_id=evaluation.framework_id, code=question_code)
+    form = ScoreForm(request.POST, question_spec=question_spec)
+
+    def block(score, form, **extra):
+        return QuestionBlock(
+            spec=question_spec, row=row, score=score, result=None, form=form, **extra
+        )
+
+    current = Score.objects.filter(evaluation=evaluation, question=row).first()
+    if not form.is_valid():
+        message = _("Not saved: correct the marked fields.")
+        return _render_block(
+            request, evaluation, access, block(current, form, message=message), 422
+        )
+    try:
+        outcome = save_score(
+            evaluation=evaluation,
+            question=row,
+            levels=form.levels(),
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            user=request.user,
+        )
+    except EvaluationReadOnly:
+        raise PermissionDenied(
+            _("The evaluation is published and read-only. Reopen it to change it.")
+        ) from None
+    if outcome.conflict:
+        fresh = ScoreForm(initial=_initial(outcome.score), question_spec=question_spec)
+        attempted = {"levels": form.levels(), "reason": form.cleaned_data["reason"]}
+        conflict_block = block(
+            outcome.score,
+            fresh,
+            conflict=outcome.score,
+            attempted=attempted,
+            message=_(
+                "Not saved: someone else saved this question after you opened the page. "
+                "Their version is shown; your input is kept below."
+            ),
+        )
+        return _render_block(request, evaluation, access, conflict_block, 409)
+    if not is_htmx(request):
+        area = spec.area_of_question(question_code)
+        url = reverse("evaluations:area", args=[evaluation.pk, area.code])
+        return redirect(f"{url}#q-{question_code.replace('.', '-')}")
+    saved_form = ScoreForm(initial=_initial(outcome.score), question_spec=question_spec)
+    message = _("Saved.") if outcome.saved else _("No changes.")
+    return _render_block(
+        request, evaluation, access, block(outcome.score, saved_form, message=message), 200
+    )
