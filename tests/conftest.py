@@ -1,18 +1,40 @@
 import pytest
 
-from kommunekompass.frameworks.loader import load_framework_text, shipped_framework_files
+from kommunekompass.frameworks.loader import load_shipped_frameworks
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow by design; tests log in dozens of people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped frameworks once into the test database (tests roll back above it)."""
+    with django_db_blocker.unblock():
+        load_shipped_frameworks()
+
+
+def shipped(key: str):
+    from kommunekompass.frameworks.models import Framework
+
+    framework = Framework.objects.filter(key=key, version="2020").first()
+    if framework is None:  # a transactional test before this one emptied the database
+        for outcome in load_shipped_frameworks():
+            if outcome.framework.key == key:
+                framework = outcome.framework
+    return framework
 
 
 @pytest.fixture
 def kommunekompass_framework(db):
-    path = next(p for p in shipped_framework_files() if p.name == "kommunekompass-2020.yaml")
-    return load_framework_text(path.read_text(encoding="utf-8")).framework
+    return shipped("kommunekompass")
 
 
 @pytest.fixture
 def caf_framework(db):
-    path = next(p for p in shipped_framework_files() if p.name == "caf-2020.yaml")
-    return load_framework_text(path.read_text(encoding="utf-8")).framework
+    return shipped("caf")
 
 
 @pytest.fixture
@@ -32,3 +54,30 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+class World:
+    """Two municipalities, an evaluation of each, and a person in every role."""
+
+
+@pytest.fixture
+def world(db, kommunekompass_framework):
+    from tests.factories import make_evaluation, make_municipality, make_user
+
+    w = World()
+    w.framework = kommunekompass_framework
+    w.fjordvik = make_municipality("Fjordvik kommune", "9901")
+    w.nordhei = make_municipality("Nordhei kommune", "9902")
+    w.admin = make_user("admin", superuser=True)
+    w.eva = make_user("eva", evaluator=True)  # evaluates Fjordvik
+    w.otto = make_user("otto", evaluator=True)  # evaluates Nordhei
+    w.coordinator = make_user("coordinator", coordinator_of=w.fjordvik)
+    w.reader = make_user("reader", reader_of=w.fjordvik)
+    w.nordhei_reader = make_user("nordheireader", reader_of=w.nordhei)
+    w.outsider = make_user("outsider")
+    w.draft = make_evaluation(w.fjordvik, w.framework, evaluators=[w.eva])
+    w.published = make_evaluation(
+        w.fjordvik, w.framework, evaluators=[w.eva], status="published", year=2023
+    )
+    w.nordhei_draft = make_evaluation(w.nordhei, w.framework, evaluators=[w.otto])
+    return w

@@ -58,7 +58,8 @@ def test_demo_is_idempotent_and_lists_loaded_frameworks(run):
     first = run("demo")
     assert first.returncode == 0, first.stderr
     assert "Framework kommunekompass 2020: loaded" in first.stdout
-    assert "User evaluator / kompass-evaluator: created" in first.stdout
+    assert "User evaluator / kompass-evaluator (evaluator): created" in first.stdout
+    assert "Evaluation Fjordvik kommune 2026 (Publisert): created" in first.stdout
     second = run("demo")
     assert second.returncode == 0, second.stderr
     assert "already loaded" in second.stdout and "already there" in second.stdout
@@ -69,7 +70,11 @@ def test_demo_is_idempotent_and_lists_loaded_frameworks(run):
     assert "kommunekompass   2020" in loaded and "caf" in loaded
 
     evaluations = run("evaluations")
-    assert evaluations.returncode == 0 and "No evaluations yet." in evaluations.stdout
+    assert evaluations.returncode == 0
+    lines = evaluations.stdout.splitlines()
+    assert lines[0].split() == ["id", "municipality", "year", "framework", "status"]
+    assert any("Fjordvik kommune" in line and "published" in line for line in lines)
+    assert any("Nordhei kommune" in line and "draft" in line for line in lines)
 
 
 def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_path):
@@ -87,6 +92,12 @@ def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_p
     listing = run("framework", "list").stdout
     assert "tiny" in listing.split("Loaded in the database:")[1]
     assert "tiny" not in listing.split("Loaded in the database:")[0]
+
+
+def test_evaluations_says_so_when_there_are_none(run):
+    run("migrate")
+    result = run("evaluations")
+    assert result.returncode == 0 and "No evaluations yet." in result.stdout
 
 
 def test_framework_list_works_before_the_database_exists(run):

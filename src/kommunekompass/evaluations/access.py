@@ -4,7 +4,9 @@
 - evaluator: the evaluations they are assigned to, across municipalities; members of the
   Evaluators group may also create municipalities and evaluations;
 - municipal coordinator: every evaluation of their municipality, drafts included, read-only;
-- reader (councillors, union representatives): the published results of their municipality;
+- reader (councillors, union representatives): the published evaluations of their municipality,
+  read-only: overview, points and reasons per question, findings (not interview notes,
+  evidence or history);
 - anyone, logged in or not: the result page of a published evaluation.
 
 A user who may not see an evaluation at all gets 404, so its existence is not revealed; one who
@@ -50,8 +52,9 @@ def result_visible_evaluations(user):
 
 @dataclass(frozen=True)
 class EvaluationAccess:
-    read_result: bool
-    read_work: bool  # scores, reasons, interviews, evidence, findings while in progress
+    read_result: bool  # the result page
+    read_scores: bool  # overview, scores with reasons, findings
+    read_work: bool  # also interviews, evidence, and everything while in progress
     manage: bool  # assigned evaluator or administrator: status, history, editing
     read_only_reason: str = ""
 
@@ -73,11 +76,19 @@ def access_for(user, evaluation: Evaluation) -> EvaluationAccess:
         ).exists()
     )
     read_work = manage or coordinator
+    reader = (
+        evaluation.is_published
+        and user.is_authenticated
+        and Membership.objects.filter(
+            user=user, municipality_id=evaluation.municipality_id
+        ).exists()
+    )
     read_only = ""
     if evaluation.is_published:
         read_only = _("The evaluation is published and read-only. Reopen it to change it.")
     return EvaluationAccess(
         read_result=read_work or evaluation.is_published,
+        read_scores=read_work or reader,
         read_work=read_work,
         manage=manage,
         read_only_reason=read_only,
@@ -85,7 +96,7 @@ def access_for(user, evaluation: Evaluation) -> EvaluationAccess:
 
 
 def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
-    """The evaluation if `user` may `need` ("result", "work", "manage" or "edit") it.
+    """The evaluation if `user` may `need` it: "result", "scores", "work", "manage" or "edit".
 
     Raises Http404 when the user may not see the evaluation at all, PermissionDenied when
     they may see it but not do this.
@@ -103,8 +114,12 @@ def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
         raise Http404(_("No such evaluation."))
     if need == "result":
         return evaluation, access
-    if not access.read_work:
+    if not access.read_scores:
         raise Http404(_("No such evaluation."))
+    if need == "scores":
+        return evaluation, access
+    if not access.read_work:
+        raise PermissionDenied(_("Interview notes and evidence are for the evaluation team."))
     if need == "work":
         return evaluation, access
     if not access.manage:

@@ -21,6 +21,8 @@ from kommunekompass.evaluations.models import (
 from kommunekompass.frameworks.models import FocusArea, Framework, Question
 from kommunekompass.scoring.engine import check_levels
 
+# the demo file's keys for the kinds of findings
+PLURAL_KEYS = {"strength": "strengths", "challenge": "challenges", "weakness": "weaknesses"}
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo-data.yaml"
 
 
@@ -105,8 +107,8 @@ def _create_evaluation(municipality, framework, spec, questions, areas, data) ->
         )
     Score.objects.bulk_create(scores)
     for area_code, kinds in (data.get("findings") or {}).items():
-        for kind in Finding.Kind.values:
-            for position, finding_data in enumerate(kinds.get(kind + "s", []) or [], start=1):
+        for kind, key in PLURAL_KEYS.items():
+            for position, finding_data in enumerate(kinds.get(key) or [], start=1):
                 finding = Finding.objects.create(
                     evaluation=evaluation,
                     focus_area=areas[str(area_code)],

@@ -45,7 +45,8 @@ def add_finding(*, evaluation, focus_area, kind, text, questions, user) -> Findi
 def change_finding(*, finding, kind, text, questions, expected_version, user) -> bool:
     """Change a finding if nobody else did since `expected_version`. False on a conflict."""
     with transaction.atomic():
-        old = _snapshot(finding)
+        # Read the stored finding: a bound form may already have changed `finding` in memory.
+        old = _snapshot(Finding.objects.get(pk=finding.pk))
         updated = Finding.objects.filter(pk=finding.pk, version=expected_version).update(
             kind=kind, text=text.strip(), version=F("version") + 1, updated_by=user
         )
@@ -80,9 +81,7 @@ def move_finding(*, finding, direction: str, user) -> None:
     with transaction.atomic():
         column = list(
             Finding.objects.select_for_update()
-            .filter(
-                evaluation=finding.evaluation, focus_area=finding.focus_area, kind=finding.kind
-            )
+            .filter(evaluation=finding.evaluation, focus_area=finding.focus_area, kind=finding.kind)
             .order_by("position", "id")
         )
         index = next(i for i, f in enumerate(column) if f.pk == finding.pk)

@@ -104,6 +104,10 @@ class EvidenceForm(forms.ModelForm):
         model = Evidence
         fields = ["title", "file", "url", "questions"]
 
+    url = forms.URLField(
+        label=gettext_lazy("Link"), required=False, max_length=1000, assume_scheme="https"
+    )
+
     def __init__(self, *args, evaluation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["questions"] = question_field(
@@ -158,9 +162,7 @@ class FindingForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[(a, a) for a in ("submit", "return", "publish", "reopen")]
-    )
+    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "return", "publish", "reopen")])
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confirm_missing = forms.BooleanField(required=False)
 

@@ -63,7 +63,7 @@ def evaluation_create(request):
 
 @login_required
 def evaluation_detail(request, pk):
-    evaluation, access = get_evaluation(request.user, pk, "work")
+    evaluation, access = get_evaluation(request.user, pk, "scores")
     result = evaluation_result(evaluation)
     areas = [
         {"spec": area, "result": node} for area, node in areas_with_results(evaluation, result)

@@ -38,7 +38,7 @@ def _columns(evaluation, focus_area):
 
 @login_required
 def findings_page(request, pk, area_code):
-    need = "edit" if request.method == "POST" else "work"
+    need = "edit" if request.method == "POST" else "scores"
     evaluation, access = get_evaluation(request.user, pk, need)
     focus_area = _focus_area(evaluation, area_code)
     form = FindingForm(request.POST or None, focus_area=focus_area)
@@ -98,9 +98,7 @@ def finding_edit(request, pk, finding_id):
             )
             if changed:
                 messages.success(request, _("The finding is saved."))
-                return redirect(
-                    "evaluations:findings", pk=pk, area_code=finding.focus_area.code
-                )
+                return redirect("evaluations:findings", pk=pk, area_code=finding.focus_area.code)
             finding.refresh_from_db()
             messages.error(
                 request,

@@ -81,8 +81,9 @@ def _area_context(evaluation, access, area_code: str) -> dict:
     }
     scores = {
         s.question_id: s
-        for s in Score.objects.filter(evaluation=evaluation, question__in=rows.values())
-        .select_related("updated_by")
+        for s in Score.objects.filter(
+            evaluation=evaluation, question__in=rows.values()
+        ).select_related("updated_by")
     }
     result = evaluation_result(evaluation)
     interviews, evidence = _links(evaluation, list(rows.values()))
@@ -120,7 +121,7 @@ def _area_context(evaluation, access, area_code: str) -> dict:
 
 @login_required
 def scoring_page(request, pk, area_code):
-    evaluation, access = get_evaluation(request.user, pk, "work")
+    evaluation, access = get_evaluation(request.user, pk, "scores")
     context = _area_context(evaluation, access, area_code)
     return render(request, "evaluations/scoring.html", context)
 
@@ -147,9 +148,7 @@ def save_question(request, pk, question_code):
         evaluation, access = get_evaluation(request.user, pk, "edit")
     except PermissionDenied as denied:
         if is_htmx(request):
-            return HttpResponse(
-                f'<p class="error" role="alert">{denied}</p>', status=403
-            )
+            return HttpResponse(f'<p class="error" role="alert">{denied}</p>', status=403)
         raise
     spec = evaluation.framework.spec
     question_spec = spec.question(question_code)

@@ -1,0 +1,47 @@
+"""The demo: fictional municipalities, one published evaluation scored in full, one draft."""
+
+import pytest
+from django.core.management import call_command
+
+from kommunekompass.evaluations.models import Evaluation, Membership
+from kommunekompass.evaluations.scores import evaluation_result
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", stdout=open("/dev/null", "w"))
+
+
+def test_the_published_demo_evaluation_is_complete(demo):
+    evaluation = Evaluation.objects.get(municipality__name="Fjordvik kommune")
+    assert evaluation.status == "published"
+    result = evaluation_result(evaluation)
+    assert result.complete and result.question_count == 75
+    assert 0 < result.points < 800
+    assert evaluation.interviews.filter(held=True).count() == 6
+    assert evaluation.evidence.count() >= 6
+    assert evaluation.findings.values("focus_area").distinct().count() == 8
+    assert set(evaluation.findings.values_list("kind", flat=True)) == {
+        "strength",
+        "challenge",
+        "weakness",
+    }
+    assert all(s.reason for s in evaluation.scores.all())
+    assert evaluation.priorities.exists()
+
+
+def test_the_draft_demo_evaluation_is_in_progress(demo):
+    evaluation = Evaluation.objects.get(municipality__name="Nordhei kommune")
+    assert evaluation.status == "draft"
+    result = evaluation_result(evaluation)
+    assert 0 < result.scored_count < 75
+    assert evaluation.interviews.filter(held=False).exists()
+
+
+def test_the_demo_is_idempotent_and_gives_every_role_a_user(demo):
+    call_command("demo", stdout=open("/dev/null", "w"))
+    assert Evaluation.objects.count() == 2
+    roles = set(Membership.objects.values_list("user__username", "role"))
+    assert ("coordinator", "coordinator") in roles and ("reader", "reader") in roles
+    evaluator = Evaluation.objects.get(municipality__name="Fjordvik kommune").evaluators.get()
+    assert evaluator.username == "evaluator"
