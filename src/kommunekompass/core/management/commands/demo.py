@@ -61,9 +61,8 @@ class Command(BaseCommand):
             if role == "evaluator":
                 user.groups.add(evaluators)
             users[username] = user
-            self.stdout.write(
-                f"User {username} / {password} ({role}): {'created' if created else 'already there'}"
-            )
+            state = "created" if created else "already there"
+            self.stdout.write(f"User {username} / {password} ({role}): {state}")
         return users
 
     def create_memberships(self, users: dict) -> None:
