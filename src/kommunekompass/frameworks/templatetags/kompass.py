@@ -27,3 +27,9 @@ def person(user) -> str:
     if user is None:
         return "–"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def anchor(code) -> str:
+    """A code as it appears in HTML ids: "6.3.1" -> "6-3-1"."""
+    return str(code).replace(".", "-")
