@@ -1,6 +1,8 @@
 """Take screenshots of the app's pages into docs/screenshots/.
 
-Start the demo first (./scripts/run-demo), then: .venv/bin/python scripts/screenshots.py
+Start the demo on a fresh data directory first (./scripts/run-demo: evaluation 1 is the
+published Fjordvik evaluation, 2 the Nordhei draft), then:
+    .venv/bin/python scripts/screenshots.py
 Uses Debian's Chromium (/usr/bin/chromium) through Playwright.
 """
 
@@ -25,6 +27,12 @@ PAGES = [
     ("framework-kommunekompass", "/frameworks/kommunekompass/2020/", True),
     ("framework-area-6", "/frameworks/kommunekompass/2020/areas/6/", True),
     ("framework-caf", "/frameworks/caf/2020/", True),
+    ("evaluations", "/evaluations/", True),
+    ("evaluation-overview", "/evaluations/1/", True),
+    ("scoring-page", "/evaluations/2/areas/1/", True),
+    ("findings-page", "/evaluations/1/areas/5/findings/", True),
+    ("interviews", "/evaluations/1/interviews/", True),
+    ("result-public", "/evaluations/1/result/", False),
 ]
 
 
@@ -41,18 +49,15 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        anonymous = browser.new_page(viewport={"width": 1280, "height": 900})
+        member = browser.new_page(viewport={"width": 1280, "height": 900})
+        member.goto(args.base + "/accounts/login/")
+        member.fill("#id_username", args.user)
+        member.fill("#id_password", args.password)
+        member.click("main button[type=submit]")
+        member.wait_for_url(args.base + "/")
         for name, path, needs_login in PAGES:
-            if (
-                needs_login
-                and "/accounts/login/" in page.url
-                or needs_login
-                and page.url == "about:blank"
-            ):
-                page.goto(args.base + "/accounts/login/")
-                page.fill("#id_username", args.user)
-                page.fill("#id_password", args.password)
-                page.click("button[type=submit].button")
+            page = member if needs_login else anonymous
             page.goto(args.base + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(f"{name}.png  {page.title()}")

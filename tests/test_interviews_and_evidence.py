@@ -54,9 +54,23 @@ def test_a_held_interview_needs_a_date_and_a_known_group(eva, world):
 def test_it_edits_an_interview(eva, world):
     interview = Interview.objects.create(evaluation=world.draft, role="mayor")
     url = reverse("evaluations:interview_edit", args=[world.draft.pk, interview.pk])
-    eva.post(url, {"role": "mayor", "date": "2026-08-24", "held": "on", "notes": "Notat"})
+    eva.post(
+        url, {"role": "mayor", "date": "2026-08-24", "held": "on", "notes": "Notat", "version": 1}
+    )
     interview.refresh_from_db()
-    assert interview.held and interview.notes == "Notat"
+    assert interview.held and interview.notes == "Notat" and interview.version == 2
+
+
+def test_a_stale_interview_edit_is_refused_and_the_notes_are_shown(eva, world):
+    interview = Interview.objects.create(evaluation=world.draft, role="mayor", notes="Original")
+    url = reverse("evaluations:interview_edit", args=[world.draft.pk, interview.pk])
+    eva.post(url, {"role": "mayor", "notes": "Første endring", "version": 1})
+    stale = eva.post(url, {"role": "mayor", "notes": "Utdatert endring", "version": 1})
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "noen andre endret dette intervjuet" in page and "Utdatert endring" in page
+    interview.refresh_from_db()
+    assert interview.notes == "Første endring" and interview.version == 2
 
 
 def pdf_bytes():

@@ -56,6 +56,19 @@ def test_the_admin_is_for_staff_only(evaluator_client, admin_client, kommunekomp
     assert admin_client.get("/admin/evaluations/municipality/").status_code == 200
     # Frameworks change only by loading a new version.
     assert admin_client.get("/admin/frameworks/framework/add/").status_code == 403
+    for model in (
+        "membership",
+        "evaluation",
+        "interview",
+        "evidence",
+        "score",
+        "finding",
+        "auditentry",
+    ):
+        assert admin_client.get(f"/admin/evaluations/{model}/").status_code == 200, model
+    # Scores, findings and their history change only through the app, with its audit trail.
+    assert admin_client.get("/admin/evaluations/score/add/").status_code == 403
+    assert admin_client.get("/admin/evaluations/auditentry/add/").status_code == 403
 
 
 def test_pages_send_security_headers(client):

@@ -1,6 +1,27 @@
+"""The admin: where the site administrator manages municipalities, people and their roles.
+
+Scores, findings and the audit history are changed only through the app (with version checks
+and the audit trail), so the admin shows them read-only.
+"""
+
 from django.contrib import admin
 
-from kommunekompass.evaluations.models import Evaluation, Municipality
+from kommunekompass.evaluations.models import (
+    AuditEntry,
+    Evaluation,
+    Evidence,
+    Finding,
+    Interview,
+    Membership,
+    Municipality,
+    Score,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Municipality)
@@ -8,6 +29,14 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "number", "county", "country", "population"]
     list_filter = ["country"]
     search_fields = ["name", "number", "county"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role"]
+    list_filter = ["role", "municipality"]
+    autocomplete_fields = ["user", "municipality"]
 
 
 @admin.register(Evaluation)
@@ -15,3 +44,46 @@ class EvaluationAdmin(admin.ModelAdmin):
     list_display = ["municipality", "year", "framework", "status"]
     list_filter = ["status", "framework"]
     list_select_related = ["municipality", "framework"]
+    filter_horizontal = ["evaluators"]
+    readonly_fields = ["status", "published_at"]  # status changes go through the app, logged
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    list_display = ["evaluation", "role", "date", "held"]
+    list_filter = ["role", "held"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["evaluation", "title", "original_name", "url"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "question", "levels", "version", "updated_at"]
+    list_select_related = ["evaluation__municipality", "question"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "focus_area", "kind", "text"]
+    list_select_related = ["evaluation__municipality", "focus_area"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "evaluation", "user", "action", "subject"]
+    list_filter = ["action"]
+    list_select_related = ["evaluation__municipality", "user"]

@@ -61,14 +61,17 @@ def load_demo_evaluations(evaluators=(), path: Path = DEMO_FILE) -> list[tuple[E
                 outcomes.append((existing, False))
                 continue
             evaluation = _create_evaluation(
-                municipality, framework, spec, questions, areas, spec_evaluation
+                municipality, framework, spec, questions, areas, spec_evaluation, evaluators
             )
             evaluation.evaluators.add(*evaluators)
             outcomes.append((evaluation, True))
     return outcomes
 
 
-def _create_evaluation(municipality, framework, spec, questions, areas, data) -> Evaluation:
+def _create_evaluation(
+    municipality, framework, spec, questions, areas, data, evaluators
+) -> Evaluation:
+    author = evaluators[0] if evaluators else None
     status = data.get("status", "draft")
     evaluation = Evaluation.objects.create(
         municipality=municipality,
@@ -103,6 +106,7 @@ def _create_evaluation(municipality, framework, spec, questions, areas, data) ->
                 question=questions[code],
                 levels=levels,
                 reason=entry.get("reason", ""),
+                updated_by=author,
             )
         )
     Score.objects.bulk_create(scores)
@@ -115,6 +119,7 @@ def _create_evaluation(municipality, framework, spec, questions, areas, data) ->
                     kind=kind,
                     text=finding_data["text"],
                     position=position,
+                    updated_by=author,
                 )
                 finding.questions.set([questions[c] for c in finding_data.get("questions", [])])
     Priority.objects.bulk_create(

@@ -76,6 +76,8 @@ class EvaluationForm(forms.ModelForm):
 
 
 class InterviewForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Interview
         fields = ["role", "date", "held", "participants", "notes", "questions"]
@@ -91,6 +93,8 @@ class InterviewForm(forms.ModelForm):
             Question.objects.filter(framework=evaluation.framework),
             label=_("Questions these notes inform"),
         )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()

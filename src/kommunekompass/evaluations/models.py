@@ -118,6 +118,7 @@ class Interview(models.Model):
     questions = models.ManyToManyField(
         Question, blank=True, related_name="interviews", verbose_name=_("questions")
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("interview")

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -51,10 +53,30 @@ def interview_edit(request, pk, interview_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            form.save()
-            messages.success(request, _("The interview is saved."))
-            return redirect("evaluations:interviews", pk=pk)
-        status = 422
+            expected = form.cleaned_data["version"] or 0
+            with transaction.atomic():
+                claimed = Interview.objects.filter(pk=interview.pk, version=expected).update(
+                    version=F("version") + 1
+                )
+                if claimed:
+                    form.instance.version = expected + 1
+                    form.save()
+            if claimed:
+                messages.success(request, _("The interview is saved."))
+                return redirect("evaluations:interviews", pk=pk)
+            messages.error(
+                request,
+                _(
+                    "Not saved: someone else changed this interview after you opened it. "
+                    "Their version is shown; your notes were: “%(notes)s”"
+                )
+                % {"notes": form.cleaned_data["notes"]},
+            )
+            interview = Interview.objects.get(pk=interview.pk)
+            form = InterviewForm(instance=interview, evaluation=evaluation)
+            status = 409
+        else:
+            status = 422
     return render(
         request,
         "evaluations/interview_form.html",
