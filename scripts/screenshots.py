@@ -32,7 +32,7 @@ PAGES = [
     ("scoring-page", "/evaluations/2/areas/1/", True),
     ("findings-page", "/evaluations/1/areas/5/findings/", True),
     ("interviews", "/evaluations/1/interviews/", True),
-    ("result-public", "/evaluations/1/result/", False),
+    ("report-public", "/reports/1/", False),
 ]
 
 

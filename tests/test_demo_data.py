@@ -13,7 +13,7 @@ def demo(db):
 
 
 def test_the_published_demo_evaluation_is_complete(demo):
-    evaluation = Evaluation.objects.get(municipality__name="Fjordvik kommune")
+    evaluation = Evaluation.objects.get(municipality__name="Fjordvik kommune", year=2026)
     assert evaluation.status == "published"
     result = evaluation_result(evaluation)
     assert result.complete and result.question_count == 75
@@ -39,9 +39,31 @@ def test_the_draft_demo_evaluation_is_in_progress(demo):
 
 
 def test_the_demo_is_idempotent_and_gives_every_role_a_user(demo):
+    before = Evaluation.objects.count()
     call_command("demo", stdout=open("/dev/null", "w"))
-    assert Evaluation.objects.count() == 2
+    assert Evaluation.objects.count() == before == 2 + 11 + 2  # and synthetic comparisons
     roles = set(Membership.objects.values_list("user__username", "role"))
     assert ("coordinator", "coordinator") in roles and ("reader", "reader") in roles
-    evaluator = Evaluation.objects.get(municipality__name="Fjordvik kommune").evaluators.get()
+    fjordvik = Evaluation.objects.get(municipality__name="Fjordvik kommune", year=2026)
+    evaluator = fjordvik.evaluators.get()
     assert evaluator.username == "evaluator"
+
+
+def test_the_synthetic_comparison_data_is_labelled_and_deterministic(demo):
+    synthetic = Evaluation.objects.filter(municipality__county="Syntetisk")
+    assert synthetic.count() == 11
+    assert all(
+        "(syntetisk)" in e.municipality.name for e in synthetic.select_related("municipality")
+    )
+    assert all(evaluation_result(e).complete for e in synthetic)
+    first = sorted((e.municipality.name, e.year, evaluation_result(e).points) for e in synthetic)
+    Evaluation.objects.filter(municipality__county="Syntetisk").delete()
+    call_command("demo", stdout=open("/dev/null", "w"))
+    again = Evaluation.objects.filter(municipality__county="Syntetisk")
+    assert (
+        sorted((e.municipality.name, e.year, evaluation_result(e).points) for e in again) == first
+    )
+    years = Evaluation.objects.filter(municipality__name="Fjordvik kommune").values_list(
+        "year", flat=True
+    )
+    assert sorted(years) == [2019, 2023, 2026]

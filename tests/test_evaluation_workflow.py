@@ -127,7 +127,7 @@ def test_the_overview_shows_progress_per_area(eva, world):
 
 
 def test_the_result_page_of_a_draft_says_draft_and_names_the_missing_questions(eva, world):
-    page = eva.get(reverse("evaluations:result", args=[world.draft.pk])).content.decode()
+    page = eva.get(reverse("reports:report", args=[world.draft.pk])).content.decode()
     assert "UTKAST" in page
     assert "75 spørsmål er ikke vurdert" in page
 
@@ -140,8 +140,8 @@ def test_the_published_result_is_public(client, world):
         levels={"system": 3, "scope": 3, "result": 3},
         reason="Full pott",
     )
-    response = client.get(reverse("evaluations:result", args=[world.published.pk]))
+    response = client.get(reverse("reports:report", args=[world.published.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Fjordvik kommune 2023" in page and "UTKAST" not in page
-    assert "Totalt: 10 av 800" in page
+    assert "<strong>10</strong> av 800" in page

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kommunekompass.core",
     "kommunekompass.frameworks",
     "kommunekompass.evaluations",
+    "kommunekompass.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -161,4 +162,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOMMUNEKOMPASS_LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every step and every SVG property it skips at INFO level.
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
+    },
 }

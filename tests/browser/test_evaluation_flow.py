@@ -79,7 +79,7 @@ def test_an_evaluator_runs_an_evaluation_from_start_to_published_result(
     assert Score.objects.filter(evaluation=evaluation).count() == 3
 
     # The published result, for an anonymous visitor.
-    result_url = f"{live_server.url}/evaluations/{evaluation.pk}/result/"
+    result_url = f"{live_server.url}/reports/{evaluation.pk}/"
     anonymous = browser.new_context()
     visitor = anonymous.new_page()
     visitor.goto(result_url)

@@ -127,3 +127,95 @@ def _create_evaluation(
         for position, text in enumerate(data.get("priorities") or [], start=1)
     )
     return evaluation
+
+
+# --- Synthetic comparison data ---------------------------------------------------------------
+# Invented place names, labelled "(syntetisk)" wherever they appear, so nobody mistakes them
+# for real municipalities. Deterministic: the same seed gives the same data.
+
+SYNTHETIC_FIRST = ["Nord", "Sør", "Øst", "Vest", "Fjell", "Elve", "Sjø", "Skog", "Lyng", "Myr"]
+SYNTHETIC_LAST = ["heim", "vika", "dalen", "stad", "land", "berget", "nes", "øya", "haug", "bøen"]
+SYNTHETIC_REASON = "Syntetiske demodata: nivåene er laget av en tilfeldighetsgenerator."
+
+
+def synthetic_levels(spec, rng, strength: float) -> dict[str, dict[str, int]]:
+    """Levels for every question around a municipality's overall strength."""
+    levels = {}
+    area_effects = {area.code: rng.uniform(-0.7, 0.7) for area in spec.areas}
+    for area in spec.areas:
+        for question in area.questions:
+            levels[question.code] = {}
+            for dimension in question.scheme.dimensions:
+                values = [level.value for level in dimension.levels]
+                share = (strength + area_effects[area.code] + rng.gauss(0, 0.45)) / 3
+                index = round(min(max(share, 0), 1) * (len(values) - 1))
+                levels[question.code][dimension.code] = values[index]
+    return levels
+
+
+def _scores(evaluation, questions, levels, author=None):
+    Score.objects.bulk_create(
+        Score(
+            evaluation=evaluation,
+            question=questions[code],
+            levels=question_levels,
+            reason=SYNTHETIC_REASON,
+            updated_by=author,
+        )
+        for code, question_levels in levels.items()
+    )
+
+
+@transaction.atomic
+def load_synthetic_comparison(count: int = 11, seed: int = 2026) -> int:
+    """Published evaluations of `count` synthetic municipalities and two earlier rounds of
+    Fjordvik, so the demo report has a comparison group and a trend. Returns how many
+    evaluations were created (0 when they exist already)."""
+    import random
+
+    framework = Framework.objects.get(key="kommunekompass", version="2020")
+    spec = framework.spec
+    questions = {q.code: q for q in Question.objects.filter(framework=framework)}
+    rng = random.Random(seed)
+    created = 0
+    names = [f"{a}{b}" for a in SYNTHETIC_FIRST for b in SYNTHETIC_LAST]
+    rng.shuffle(names)
+    for index in range(count):
+        municipality, _ = Municipality.objects.get_or_create(
+            country="NO",
+            number=f"98{index:02d}",
+            defaults={
+                "name": f"{names[index]} kommune (syntetisk)",
+                "county": "Syntetisk",
+                "population": rng.randrange(2_000, 60_000, 10),
+            },
+        )
+        strength = rng.uniform(0.9, 2.4)
+        year = rng.choice([2024, 2025, 2026])
+        if Evaluation.objects.filter(municipality=municipality, framework=framework).exists():
+            continue
+        evaluation = Evaluation.objects.create(
+            municipality=municipality,
+            framework=framework,
+            year=year,
+            status=Evaluation.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        _scores(evaluation, questions, synthetic_levels(spec, rng, strength))
+        created += 1
+
+    fjordvik = Municipality.objects.filter(country="NO", number="9901").first()
+    if fjordvik is not None:
+        for year, strength in ((2019, 1.0), (2023, 1.35)):
+            if Evaluation.objects.filter(municipality=fjordvik, year=year).exists():
+                continue
+            evaluation = Evaluation.objects.create(
+                municipality=fjordvik,
+                framework=framework,
+                year=year,
+                status=Evaluation.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            _scores(evaluation, questions, synthetic_levels(spec, rng, strength))
+            created += 1
+    return created

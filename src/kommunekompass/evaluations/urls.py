@@ -5,7 +5,6 @@ from kommunekompass.evaluations.views import (
     evidence,
     findings,
     interviews,
-    result,
     scoring,
 )
 
@@ -18,7 +17,6 @@ urlpatterns = [
     path("<int:pk>/", evaluation.evaluation_detail, name="detail"),
     path("<int:pk>/status/", evaluation.evaluation_status, name="status"),
     path("<int:pk>/history/", evaluation.evaluation_history, name="history"),
-    path("<int:pk>/result/", result.evaluation_result_page, name="result"),
     path("<int:pk>/areas/<str:area_code>/", scoring.scoring_page, name="area"),
     path("<int:pk>/questions/<str:question_code>/", scoring.save_question, name="save_question"),
     path("<int:pk>/areas/<str:area_code>/findings/", findings.findings_page, name="findings"),

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from kommunekompass.evaluations.apps import EVALUATORS_GROUP
-from kommunekompass.evaluations.demo import load_demo_evaluations
+from kommunekompass.evaluations.demo import load_demo_evaluations, load_synthetic_comparison
 from kommunekompass.evaluations.models import Membership, Municipality
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 
@@ -40,6 +40,12 @@ class Command(BaseCommand):
                     f"({evaluation.get_status_display()}): {state}"
                 )
             self.create_memberships(users)
+            created = load_synthetic_comparison()
+            self.stdout.write(
+                f"Synthetic comparison evaluations: {created} created"
+                if created
+                else "Synthetic comparison evaluations: already there"
+            )
 
     def create_users(self) -> dict:
         User = get_user_model()

@@ -11,10 +11,12 @@ class Command(BaseCommand):
         if not evaluations:
             self.stdout.write("No evaluations yet.")
             return
-        self.stdout.write(f"{'id':>5}  {'municipality':<28} {'year':<5} {'framework':<22} status")
+        width = max(len("municipality"), *(len(e.municipality.name) for e in evaluations))
+        header = f"{'id':>5}  {'municipality':<{width}}  {'year':<5} {'framework':<22} status"
+        self.stdout.write(header)
         for evaluation in evaluations:
             framework = f"{evaluation.framework.key} {evaluation.framework.version}"
             self.stdout.write(
-                f"{evaluation.id:>5}  {evaluation.municipality.name:<28} {evaluation.year:<5} "
-                f"{framework:<22} {evaluation.status}"
+                f"{evaluation.id:>5}  {evaluation.municipality.name:<{width}}  "
+                f"{evaluation.year:<5} {framework:<22} {evaluation.status}"
             )

@@ -1,0 +1,170 @@
+"""The report's charts as SVG, drawn with matplotlib; text stays text so it prints sharply and
+can be searched. No database access: each function takes plain numbers and labels."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+ACCENT = "#0b5c8a"
+GROUP = "#e0a030"
+MUTED = "#9aa9b6"
+INK = "#1d2a36"
+
+RC = {
+    "svg.fonttype": "none",  # keep text as <text>, not paths
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+}
+
+
+def _number(value: float, decimals: int, language: str) -> str:
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if language.startswith(("nb", "nn", "no", "sv")) else text
+
+
+def _svg(figure: Figure, salt: str) -> str:
+    buffer = io.StringIO()
+    with rc_context({**RC, "svg.hashsalt": salt}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", transparent=True)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG goes inline
+    # Several charts share one page: make their element ids unique.
+    svg = re.sub(r'id="([^"]+)"', rf'id="{salt}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{salt}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{salt}-\1"', svg)
+    # Let the page size the chart: keep the viewBox, drop the fixed width and height.
+    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+
+
+def radar_chart(
+    labels: list[str],
+    values: list[float],
+    averages: list[float] | None,
+    *,
+    name: str,
+    group_label: str,
+    language: str = "nb",
+) -> str:
+    """A radar of the areas, each as per cent of its maximum, with the group's average."""
+    with rc_context(RC):
+        figure = Figure(figsize=(6.6, 5.6))
+        axes = figure.add_subplot(projection="polar")
+        count = len(labels)
+        angles = [2 * math.pi * i / count for i in range(count)]
+        closed = angles + angles[:1]
+        axes.set_theta_offset(math.pi / 2)
+        axes.set_theta_direction(-1)
+        axes.set_ylim(0, 100)
+        axes.set_yticks([20, 40, 60, 80, 100])
+        axes.set_yticklabels(["20", "40", "60", "80", "100"], color=MUTED, fontsize=7)
+        axes.set_xticks(angles)
+        axes.set_xticklabels(labels, fontsize=7.5)
+        axes.tick_params(axis="x", pad=14)
+        axes.plot(closed, values + values[:1], color=ACCENT, linewidth=2, label=name)
+        axes.fill(closed, values + values[:1], color=ACCENT, alpha=0.15)
+        if averages:
+            axes.plot(
+                closed,
+                averages + averages[:1],
+                color=GROUP,
+                linewidth=2,
+                linestyle="--",
+                label=group_label,
+            )
+        axes.grid(color=MUTED, alpha=0.5)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
+        return _svg(figure, "radar")
+
+
+def history_chart(
+    years: list[int],
+    points: list[float],
+    current: list[bool],
+    maximum: float,
+    *,
+    salt: str,
+    language: str = "nb",
+) -> str:
+    """Bars of one area's points at each evaluation, the current one highlighted."""
+    with rc_context(RC):
+        figure = Figure(figsize=(3.4, 2.3))
+        axes = figure.add_subplot()
+        positions = list(range(len(years)))
+        colors = [ACCENT if is_current else MUTED for is_current in current]
+        bars = axes.bar(positions, points, color=colors, width=0.6)
+        for bar, value in zip(bars, points, strict=True):
+            axes.annotate(
+                _number(value, 0, language),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
+        axes.set_xticks(positions)
+        axes.set_xticklabels([str(y) for y in years])
+        axes.set_ylim(0, maximum * 1.12)
+        axes.axhline(maximum, color=MUTED, linewidth=0.8, linestyle=":")
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.set_xlim(-0.6, max(len(years), 3) - 0.4)
+        return _svg(figure, salt)
+
+
+def ranking_chart(
+    names: list[str],
+    totals: list[float],
+    highlight: int,
+    average: float | None,
+    *,
+    average_label: str,
+    language: str = "nb",
+) -> str:
+    """The group's totals, highest first, with this municipality (index `highlight`) marked."""
+    with rc_context(RC):
+        figure = Figure(figsize=(7.2, 3.0))
+        axes = figure.add_subplot()
+        positions = list(range(len(totals)))
+        colors = [ACCENT if i == highlight else MUTED for i in positions]
+        axes.bar(positions, totals, color=colors, width=0.8)
+        if average is not None:
+            axes.axhline(average, color=GROUP, linestyle="--", linewidth=1.5)
+            axes.annotate(
+                f"{average_label}: {_number(average, 0, language)}",
+                (len(totals) - 0.5, average),
+                ha="right",
+                va="bottom",
+                fontsize=8,
+                color=INK,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
+        if len(totals) <= 20:
+            axes.set_xticks(positions)
+            axes.set_xticklabels(names, rotation=45, ha="right", fontsize=7)
+        else:
+            axes.set_xticks([])
+        axes.annotate(
+            f"{names[highlight]}: {_number(totals[highlight], 0, language)}",
+            (highlight, totals[highlight]),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            fontweight="bold",
+            color=ACCENT,
+            xytext=(0, 4),
+            textcoords="offset points",
+        )
+        low = min(totals) if totals else 0
+        axes.set_ylim(max(0, low * 0.85 if len(totals) > 1 else 0), max(totals) * 1.12)
+        axes.spines[["top", "right"]].set_visible(False)
+        return _svg(figure, "ranking")

@@ -1,0 +1,56 @@
+"""Comparing one evaluation with a group: averages, rank and percentile. Pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Member:
+    """One municipality's evaluation in a comparison group."""
+
+    key: int  # the evaluation's id
+    name: str
+    year: int
+    total: Fraction
+    areas: dict[str, Fraction]  # area code -> points
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int  # 1 = highest total; ties share the better rank
+    size: int
+    below: int  # members with a lower total
+    percentile: Fraction  # share of the other members with a lower total, 0..1
+
+
+def average_by_area(members: list[Member]) -> dict[str, Fraction]:
+    if not members:
+        return {}
+    codes = members[0].areas.keys()
+    return {code: sum(m.areas.get(code, 0) for m in members) / len(members) for code in codes}
+
+
+def average_total(members: list[Member]) -> Fraction | None:
+    if not members:
+        return None
+    return sum((m.total for m in members), Fraction(0)) / len(members)
+
+
+def ranked(members: list[Member]) -> list[Member]:
+    """Highest total first; equal totals by name, so the order is stable."""
+    return sorted(members, key=lambda m: (-m.total, m.name, m.key))
+
+
+def standing(members: list[Member], key: int) -> Standing:
+    me = next(m for m in members if m.key == key)
+    higher = sum(1 for m in members if m.total > me.total)
+    below = sum(1 for m in members if m.total < me.total)
+    others = len(members) - 1
+    return Standing(
+        rank=higher + 1,
+        size=len(members),
+        below=below,
+        percentile=Fraction(below, others) if others else Fraction(0),
+    )

@@ -1,0 +1,227 @@
+"""Everything a report shows, gathered from the database in a fixed number of queries.
+
+`build_report(evaluation)` returns a `Report`: plain data that the web page, the PDF and the
+spreadsheet all render, so the three forms always agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Score
+from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
+from kommunekompass.reports.comparison import (
+    Member,
+    Standing,
+    average_by_area,
+    average_total,
+    ranked,
+    standing,
+)
+from kommunekompass.scoring.engine import QuestionResult, Result, find, score_framework
+
+
+@dataclass
+class AreaReport:
+    spec: AreaSpec
+    result: Result
+    subareas: list[tuple[SubAreaSpec, Result]]
+    findings: list[tuple[str, str, list[Finding]]]  # (kind, heading, findings)
+    history: list[tuple[int, Fraction, bool]]  # (year, points, is this evaluation), oldest first
+    group_average: Fraction | None
+
+
+@dataclass
+class QuestionRow:
+    spec: QuestionSpec
+    result: QuestionResult
+    reason: str
+    levels: list[tuple[str, int | None]]  # (dimension code, level) in the scheme's order
+
+
+@dataclass
+class InterviewSummary:
+    role: str
+    count: int
+    first: object
+    last: object
+
+
+@dataclass
+class Report:
+    evaluation: Evaluation
+    result: Result
+    areas: list[AreaReport]
+    questions: list[QuestionRow]
+    interviews: list[InterviewSummary]
+    evaluators: list[str]
+    priorities: list[str]
+    group_name: str
+    group: list[Member]  # ranked, highest first
+    group_average_total: Fraction | None
+    standing: Standing
+    is_draft: bool
+    dimension_codes: list[str] = field(default_factory=list)
+
+    @property
+    def spec(self):
+        return self.evaluation.framework.spec
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return self.result.missing
+
+
+def _results_by_evaluation(evaluations: list[Evaluation]) -> dict[int, Result]:
+    """Score every evaluation in one query."""
+    levels: dict[int, dict[str, dict]] = defaultdict(dict)
+    rows = Score.objects.filter(evaluation__in=[e.pk for e in evaluations]).values_list(
+        "evaluation_id", "question__code", "levels"
+    )
+    for evaluation_id, code, question_levels in rows:
+        levels[evaluation_id][code] = question_levels
+    return {e.pk: score_framework(e.framework.spec, levels[e.pk]) for e in evaluations}
+
+
+def _area_points(result: Result) -> dict[str, Fraction]:
+    return {area.code: area.points for p in result.children for area in p.children}
+
+
+def comparison_group(evaluation: Evaluation) -> list[Evaluation]:
+    """All evaluated municipalities: the latest published evaluation of each municipality
+    with this framework, and this evaluation in place of its own municipality's."""
+    latest: dict[int, Evaluation] = {}
+    published = (
+        Evaluation.objects.filter(
+            framework=evaluation.framework, status=Evaluation.Status.PUBLISHED
+        )
+        .exclude(municipality=evaluation.municipality)
+        .select_related("municipality", "framework")
+        .defer("framework__document", "framework__source")
+        .order_by("municipality_id", "-year", "-id")
+    )
+    for other in published:
+        latest.setdefault(other.municipality_id, other)
+    return [evaluation, *latest.values()]
+
+
+def build_report(evaluation: Evaluation) -> Report:
+    spec = evaluation.framework.spec
+    history_evaluations = list(
+        Evaluation.objects.filter(
+            municipality=evaluation.municipality,
+            framework=evaluation.framework,
+            year__lte=evaluation.year,
+        )
+        .filter(status=Evaluation.Status.PUBLISHED)
+        .exclude(pk=evaluation.pk)
+        .select_related("framework")
+        .defer("framework__document", "framework__source")
+    )
+    group = comparison_group(evaluation)
+    results = _results_by_evaluation([*group, *history_evaluations])
+    result = results[evaluation.pk]
+
+    members = [
+        Member(
+            key=e.pk,
+            name=e.municipality.name,
+            year=e.year,
+            total=results[e.pk].points,
+            areas=_area_points(results[e.pk]),
+        )
+        for e in group
+        if e.pk == evaluation.pk or results[e.pk].complete
+    ]
+    averages = average_by_area(members)
+
+    history_by_area: dict[str, list] = defaultdict(list)
+    for earlier in sorted(history_evaluations, key=lambda e: e.year):
+        for code, points in _area_points(results[earlier.pk]).items():
+            history_by_area[code].append((earlier.year, points, False))
+    for code, points in _area_points(result).items():
+        history_by_area[code].append((evaluation.year, points, True))
+
+    findings_by_area: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for finding in (
+        Finding.objects.filter(evaluation=evaluation)
+        .select_related("focus_area")
+        .order_by("position", "id")
+    ):
+        findings_by_area[finding.focus_area.code][finding.kind].append(finding)
+
+    areas = []
+    for area in spec.areas:
+        node = find(result, area.code)
+        areas.append(
+            AreaReport(
+                spec=area,
+                result=node,
+                subareas=[(s, find(node, s.code)) for s in area.subareas],
+                findings=[
+                    (kind, str(Finding.HEADINGS[kind]), findings_by_area[area.code][kind])
+                    for kind in Finding.Kind.values
+                ],
+                history=history_by_area[area.code],
+                group_average=averages.get(area.code),
+            )
+        )
+
+    reasons = dict(
+        Score.objects.filter(evaluation=evaluation).values_list("question__code", "reason")
+    )
+    dimension_codes: list[str] = []
+    for scheme in spec.schemes:
+        for dimension in scheme.dimensions:
+            if dimension.code not in dimension_codes:
+                dimension_codes.append(dimension.code)
+    questions = []
+    for question in spec.questions:
+        question_result = find(result, question.code)
+        questions.append(
+            QuestionRow(
+                spec=question,
+                result=question_result,
+                reason=reasons.get(question.code, ""),
+                levels=[
+                    (d.code, question_result.levels.get(d.code)) for d in question.scheme.dimensions
+                ],
+            )
+        )
+
+    interviews = defaultdict(list)
+    for interview in evaluation.interviews.filter(held=True):
+        interviews[interview.role].append(interview.date)
+    summaries = [
+        InterviewSummary(
+            role=str(label),
+            count=len(interviews[role]),
+            first=min((d for d in interviews[role] if d), default=None),
+            last=max((d for d in interviews[role] if d), default=None),
+        )
+        for role, label in Interview.Role.choices
+        if interviews.get(role)
+    ]
+
+    return Report(
+        evaluation=evaluation,
+        result=result,
+        areas=areas,
+        questions=questions,
+        interviews=summaries,
+        evaluators=[
+            u.get_full_name() or u.username
+            for u in evaluation.evaluators.order_by("first_name", "username")
+        ],
+        priorities=list(evaluation.priorities.values_list("text", flat=True)),
+        group_name=_("all evaluated municipalities"),
+        group=ranked(members),
+        group_average_total=average_total(members),
+        standing=standing(members, evaluation.pk),
+        is_draft=not evaluation.is_published,
+        dimension_codes=dimension_codes,
+    )

@@ -1,0 +1,80 @@
+"""`kommunekompass report`: render evaluation reports as PDF, XLSX or HTML, one or many."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from tqdm import tqdm
+
+from kommunekompass.evaluations.models import Evaluation
+from kommunekompass.reports.data import build_report
+from kommunekompass.reports.render import render_html, render_pdf
+from kommunekompass.reports.spreadsheet import render_xlsx
+from kommunekompass.reports.views import report_filename
+
+RENDERERS = {
+    "pdf": lambda report: render_pdf(report),
+    "xlsx": lambda report: render_xlsx(report),
+    "html": lambda report: render_html(report, standalone=True).encode("utf-8"),
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the report of one evaluation to a file, or of many (ids, --all or "
+        "--published) into a folder, with a progress bar."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("evaluations", nargs="*", type=int, metavar="EVALUATION")
+        parser.add_argument("--format", choices=sorted(RENDERERS), default="pdf")
+        parser.add_argument("-o", "--output", required=True, help="a file, or a folder for many")
+        parser.add_argument("--all", action="store_true", help="every evaluation")
+        parser.add_argument("--published", action="store_true", help="every published one")
+        parser.add_argument("--language", default="nb", choices=["nb", "en"])
+
+    def handle(self, *args, evaluations, format, output, language, **options):
+        chosen = Evaluation.objects.select_related("municipality", "framework").order_by("id")
+        if options["all"]:
+            selected = list(chosen)
+        elif options["published"]:
+            selected = list(chosen.filter(status=Evaluation.Status.PUBLISHED))
+        elif evaluations:
+            found = {e.pk: e for e in chosen.filter(pk__in=evaluations)}
+            unknown = [str(pk) for pk in evaluations if pk not in found]
+            if unknown:
+                raise CommandError(
+                    f"No evaluation with id {', '.join(unknown)}. "
+                    "`kommunekompass evaluations` lists them."
+                )
+            selected = [found[pk] for pk in evaluations]
+        else:
+            raise CommandError("Name an evaluation id, or use --all or --published.")
+        if not selected:
+            raise CommandError("No evaluations to render.")
+
+        target = Path(output)
+        single = (
+            len(selected) == 1
+            and not target.is_dir()
+            and not options["all"]
+            and not (options["published"])
+        )
+        if not single:
+            target.mkdir(parents=True, exist_ok=True)
+        render = RENDERERS[format]
+        with translation.override(language):
+            for evaluation in tqdm(
+                selected, desc="Reports", unit="report", disable=single, file=self.stderr._out
+            ):
+                content = render(build_report(evaluation))
+                path = target if single else target / self.filename(evaluation, format)
+                path.write_bytes(content)
+                if single:
+                    self.stdout.write(f"{path}: {len(content):,} bytes")
+        if not single:
+            self.stdout.write(f"{len(selected)} {format} report(s) in {target}")
+
+    @staticmethod
+    def filename(evaluation, extension: str) -> str:
+        return f"{evaluation.pk}-{report_filename(evaluation, extension)}"
