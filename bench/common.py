@@ -187,6 +187,25 @@ class Gunicorn:
             os.killpg(self.process.pid, signal.SIGKILL)  # our own process group only
             self.process.wait(timeout=5)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by the master and its live workers (Linux /proc); None elsewhere."""
+        if self.process is None:
+            return None
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        try:
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                pid, ppid = int(stat.parent.name), int(fields[1])
+                if self.process.pid in (pid, ppid):
+                    total += int(fields[11]) + int(fields[12])  # utime + stime
+        except OSError:
+            return None
+        return total / tick
+
     def log_lines_containing(self, text: str) -> list[str]:
         if not self.log_path.exists():
             return []
@@ -274,6 +293,7 @@ class LoadResult:
     statuses: Counter = field(default_factory=Counter)
     wall: float = 0.0
     client_cpu: float = 0.0  # CPU seconds of this (client) process during the window
+    server_cpu: float | None = None  # CPU seconds of the gunicorn processes during the window
     machine_busy: float | None = None  # share of all CPUs busy during the window, 0..1
 
     @property
@@ -311,6 +331,7 @@ def run_load(
     seconds: float,
     warmup: float,
     make_step: Callable[[int], Callable[[], int]],
+    server: Gunicorn | None = None,
 ) -> LoadResult:
     """`clients` threads, each calling its own step() (one request, returns the status) as
     fast as it can: `warmup` seconds not counted, then `seconds` measured. Requests started
@@ -346,9 +367,13 @@ def run_load(
     barrier.wait()
     time.sleep(max(0.0, marks["start"] - time.perf_counter()))
     cpu0, machine0 = time.process_time(), _cpu_times()
+    server0 = server.cpu_seconds() if server else None
     for thread in threads:
         thread.join()
     cpu1, machine1 = time.process_time(), _cpu_times()
+    server1 = server.cpu_seconds() if server else None
+    if server0 is not None and server1 is not None:
+        result.server_cpu = server1 - server0
     result.wall = max(ends) - marks["start"]
     result.client_cpu = cpu1 - cpu0
     if machine0 and machine1 and machine1[1] > machine0[1]:
@@ -359,15 +384,16 @@ def run_load(
 def format_table(results: list[LoadResult], ok: dict[str, tuple[int, ...]]) -> str:
     head = (
         f"{'':34} {'requests':>8} {'errors':>6} {'409':>5} {'req/s':>8} {'p50 ms':>7} "
-        f"{'p95 ms':>7} {'client CPU':>10} {'machine CPU':>11}"
+        f"{'p95 ms':>7} {'server CPU':>10} {'client CPU':>10} {'all CPUs busy':>13}"
     )
     lines = [head]
     for r in results:
         errors = r.requests - r.count(*ok[r.name]) - r.count(409)
         machine = f"{r.machine_busy:.0%}" if r.machine_busy is not None else "n/a"
+        server = f"{r.server_cpu / r.wall:.0%}" if r.server_cpu is not None else "n/a"
         lines.append(
             f"{r.name:34} {r.requests:8d} {errors:6d} {r.count(409):5d} {r.rps:8.1f} "
             f"{r.percentile_ms(50):7.1f} {r.percentile_ms(95):7.1f} "
-            f"{r.client_cpu / r.wall:10.0%} {machine:>11}"
+            f"{server:>10} {r.client_cpu / r.wall:10.0%} {machine:>13}"
         )
     return "\n".join(lines)

@@ -64,6 +64,30 @@ def query_counts(evaluation, areas) -> dict[str, tuple[int, int]]:
     return counts
 
 
+def save_query_count(evaluation, code, dimensions) -> int:
+    """SQL queries of one HTMX save (a change) of question `code`, in-process."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from kommunekompass.evaluations.models import Score
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username=EVALUATOR[0]))
+    url = f"/evaluations/{evaluation.pk}/questions/{code}/"
+    counts = []
+    for level in (3, 2):  # the first warms the caches, the second is counted
+        version = Score.objects.get(evaluation=evaluation, question__code=code).version
+        fields = save_fields(dimensions, level, f"Query count, level {level}.", version, "")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, fields, headers={"HX-Request": "true"})
+        assert response.status_code == 200, response.status_code
+        counts.append(len(queries.captured_queries))
+    connections.close_all()
+    return counts[-1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8, help="client threads (default 8)")
@@ -90,6 +114,7 @@ def main() -> int:
         codes = area3 + [c for c in dims if c not in area3]  # thread i saves codes[i]
         if args.clients > len(codes):
             parser.error(f"at most {len(codes)} clients: each saves its own question")
+        save_queries = save_query_count(draft, codes[-1], dims[codes[-1]])
         versions = dict(
             Score.objects.filter(evaluation=draft).values_list("question__code", "version")
         )
@@ -153,10 +178,15 @@ def main() -> int:
             return step
 
         run = dict(clients=args.clients, seconds=args.seconds, warmup=args.warmup)
+        page_name, save_name, floor_name = (
+            "scoring page, area 3 (GET)",
+            "save one question (HTMX POST)",
+            f"floor, {len(page)} B (GET)",
+        )
         results = [
-            run_load("scoring page, area 3 (GET)", make_step=page_step(app.port, page_path), **run),
-            run_load("save one question (HTMX POST)", make_step=save_step, **run),
-            run_load(f"floor, {len(page)} B (GET)", make_step=page_step(floor.port, "/"), **run),
+            run_load(page_name, make_step=page_step(app.port, page_path), server=app, **run),
+            run_load(save_name, make_step=save_step, server=app, **run),
+            run_load(floor_name, make_step=page_step(floor.port, "/"), server=floor, **run),
         ]
         locked = sum(len(s.log_lines_containing("database is locked")) for s in servers)
     finally:
@@ -192,6 +222,7 @@ def main() -> int:
     )
     flat = len({q for _, q in counts.values()}) == 1
     print(f"  target, queries do not grow with the questions: {'met' if flat else 'NOT MET'}")
+    print(f"SQL queries per save (HTMX, a change): {save_queries}")
     print(f"database is locked (gunicorn logs): {locked}")
     return 0
 
