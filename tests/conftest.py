@@ -4,6 +4,14 @@ from kommunekompass.frameworks.loader import load_shipped_frameworks
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached pages are keyed on ids, and ids come round again when each test's data rolls back.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher is slow by design; tests log in dozens of people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,7 +13,7 @@ from kommunekompass.evaluations.models import Evaluation, Finding, Score
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.reports.data import build_report
-from kommunekompass.reports.render import render_html, render_pdf
+from kommunekompass.reports.render import render_html, render_pdf, report_context
 from kommunekompass.reports.spreadsheet import render_xlsx
 from kommunekompass.scoring.display import format_points, round_points
 from kommunekompass.scoring.engine import find
@@ -88,9 +88,11 @@ def test_the_pdf_places_the_municipality_in_its_comparison_group(fjordvik, fjord
 def test_the_report_shows_each_areas_earlier_evaluations(fjordvik):
     report = build_report(fjordvik)
     assert [year for year, _points, _current in report.areas[0].history] == [2019, 2023, 2026]
-    html = render_html(report, standalone=True)
-    assert html.count("<svg") == 1 + 1 + 8  # radar, ranking, one history chart per area
-    assert "<text" in html  # the charts keep their text as text
+    context = report_context(report)
+    charts = [context["radar_svg"], context["ranking_svg"], *(a.history_svg for a in report.areas)]
+    assert len(charts) == 1 + 1 + 8  # radar, ranking, one history chart per area
+    assert all(c.startswith("<svg") and "<text" in c for c in charts)  # text kept as text
+    assert render_html(report, standalone=True).count('src="data:image/svg+xml;base64,') == 10
 
 
 def test_a_draft_report_says_draft_on_every_page_and_names_missing_questions(demo_db, db):

@@ -164,3 +164,62 @@ def test_the_scoring_page_query_count_does_not_grow_with_the_questions(
     assert counts[0] == counts[1] <= 12
     with django_assert_max_num_queries(20):
         post_score(eva, world.draft, "3.2.1", 3, 3, 3, "y", version=1)
+
+
+def test_the_cached_scoring_page_shows_every_change_at_once(eva, world):
+    url = reverse("evaluations:area", args=[world.draft.pk, "1"])
+    assert "Første versjon" not in eva.get(url).content.decode()
+    post_score(eva, world.draft, "1.1.1", 1, 1, 1, "Første versjon")
+    assert "Første versjon" in eva.get(url).content.decode()
+    post_score(eva, world.draft, "1.1.1", 2, 1, 1, "Andre versjon", version=1)
+    page = eva.get(url).content.decode()
+    assert "Andre versjon" in page and "Første versjon" not in page
+    # An interview linked to the question shows too.
+    interviews = reverse("evaluations:interviews", args=[world.draft.pk])
+    eva.post(
+        interviews,
+        {
+            "role": "mayor",
+            "date": "2026-08-01",
+            "held": "on",
+            "questions": [world.framework.questions.get(code="1.1.1").pk],
+        },
+    )
+    assert "Ordfører og formannskap (1. august 2026)" in eva.get(url).content.decode()
+
+
+def test_each_person_gets_their_own_csrf_token_in_the_cached_page(world):
+    from django.test import Client
+
+    world.draft.evaluators.add(world.otto)
+    url = reverse("evaluations:area", args=[world.draft.pk, "1"])
+    tokens = []
+    for person in (world.eva, world.otto):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(person)
+        page = client.get(url).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        assert "__kommunekompass_csrf_token__" not in page
+        response = client.post(
+            save_url(world.draft, "1.2.1"),
+            {
+                "csrfmiddlewaretoken": token,
+                "level_system": 1,
+                "level_scope": 1,
+                "level_result": 1,
+                "reason": f"av {person.username}",
+                "version": len(tokens),
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200, response.content[:300]
+        tokens.append(token)
+    assert Score.objects.get(question__code="1.2.1").reason == "av otto"
+
+
+def test_people_with_other_access_do_not_share_a_cached_page(client, world):
+    url = reverse("evaluations:area", args=[world.draft.pk, "1"])
+    client.force_login(world.eva)
+    assert "score-form" in client.get(url).content.decode()  # cached for editors
+    client.force_login(world.coordinator)
+    assert "score-form" not in client.get(url).content.decode()  # read-only for coordinators

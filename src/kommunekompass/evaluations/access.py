@@ -16,7 +16,7 @@ may see it but not do the thing asked gets 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -64,25 +64,31 @@ class EvaluationAccess:
         return self.manage and not self.read_only_reason
 
 
+def with_roles(evaluations, user):
+    """Annotate each evaluation with the user's roles in it, so access needs no more queries."""
+    user_id = user.pk if user.is_authenticated else None
+    return evaluations.annotate(
+        user_is_evaluator=Exists(
+            Evaluation.evaluators.through.objects.filter(
+                evaluation_id=OuterRef("pk"), user_id=user_id
+            )
+        ),
+        user_membership=Subquery(
+            Membership.objects.filter(
+                municipality_id=OuterRef("municipality_id"), user_id=user_id
+            ).values("role")[:1]
+        ),
+    )
+
+
 def access_for(user, evaluation: Evaluation) -> EvaluationAccess:
-    manage = user.is_authenticated and (
-        user.is_superuser or evaluation.evaluators.filter(pk=user.pk).exists()
-    )
-    coordinator = (
-        user.is_authenticated
-        and not manage
-        and Membership.objects.filter(
-            user=user, municipality_id=evaluation.municipality_id, role=Membership.Role.COORDINATOR
-        ).exists()
-    )
-    read_work = manage or coordinator
-    reader = (
-        evaluation.is_published
-        and user.is_authenticated
-        and Membership.objects.filter(
-            user=user, municipality_id=evaluation.municipality_id
-        ).exists()
-    )
+    if not hasattr(evaluation, "user_is_evaluator"):
+        evaluation = with_roles(Evaluation.objects.filter(pk=evaluation.pk), user).get()
+    authenticated = user.is_authenticated
+    manage = authenticated and (user.is_superuser or evaluation.user_is_evaluator)
+    membership = evaluation.user_membership if authenticated else None
+    read_work = manage or membership == Membership.Role.COORDINATOR
+    reader = evaluation.is_published and membership is not None
     read_only = ""
     if evaluation.is_published:
         read_only = _("The evaluation is published and read-only. Reopen it to change it.")
@@ -102,9 +108,9 @@ def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
     they may see it but not do this.
     """
     evaluation = (
-        Evaluation.objects.select_related("municipality", "framework")
+        with_roles(Evaluation.objects.filter(pk=pk), user)
+        .select_related("municipality", "framework")
         .defer("framework__document", "framework__source")
-        .filter(pk=pk)
         .first()
     )
     if evaluation is None:

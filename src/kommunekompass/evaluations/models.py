@@ -84,6 +84,8 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Counts every change to the evaluation's content; cached pages are keyed on it.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("evaluation")

@@ -34,7 +34,8 @@ def _number(value: float, decimals: int, language: str) -> str:
 def _svg(figure: Figure, salt: str) -> str:
     buffer = io.StringIO()
     with rc_context({**RC, "svg.hashsalt": salt}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", transparent=True)
+        # No bbox_inches="tight": it draws the figure twice. Margins are set per chart instead.
+        figure.savefig(buffer, format="svg", transparent=True)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG goes inline
     # Several charts share one page: make their element ids unique.
@@ -57,6 +58,7 @@ def radar_chart(
     """A radar of the areas, each as per cent of its maximum, with the group's average."""
     with rc_context(RC):
         figure = Figure(figsize=(6.6, 5.6))
+        figure.subplots_adjust(left=0.16, right=0.84, top=0.88, bottom=0.2)
         axes = figure.add_subplot(projection="polar")
         count = len(labels)
         angles = [2 * math.pi * i / count for i in range(count)]
@@ -81,7 +83,7 @@ def radar_chart(
                 label=group_label,
             )
         axes.grid(color=MUTED, alpha=0.5)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
         return _svg(figure, "radar")
 
 
@@ -97,6 +99,7 @@ def history_chart(
     """Bars of one area's points at each evaluation, the current one highlighted."""
     with rc_context(RC):
         figure = Figure(figsize=(3.4, 2.3))
+        figure.subplots_adjust(left=0.12, right=0.98, top=0.95, bottom=0.12)
         axes = figure.add_subplot()
         positions = list(range(len(years)))
         colors = [ACCENT if is_current else MUTED for is_current in current]
@@ -131,7 +134,9 @@ def ranking_chart(
 ) -> str:
     """The group's totals, highest first, with this municipality (index `highlight`) marked."""
     with rc_context(RC):
-        figure = Figure(figsize=(7.2, 3.0))
+        figure = Figure(figsize=(7.2, 3.6))
+        labelled = len(totals) <= 20
+        figure.subplots_adjust(left=0.08, right=0.99, top=0.93, bottom=0.42 if labelled else 0.06)
         axes = figure.add_subplot()
         positions = list(range(len(totals)))
         colors = [ACCENT if i == highlight else MUTED for i in positions]
@@ -148,20 +153,23 @@ def ranking_chart(
                 xytext=(0, 2),
                 textcoords="offset points",
             )
-        if len(totals) <= 20:
+        if labelled:
             axes.set_xticks(positions)
             axes.set_xticklabels(names, rotation=45, ha="right", fontsize=7)
+            marked = axes.get_xticklabels()[highlight]
+            marked.set_fontweight("bold")
+            marked.set_color(ACCENT)
         else:
             axes.set_xticks([])
         axes.annotate(
-            f"{names[highlight]}: {_number(totals[highlight], 0, language)}",
+            _number(totals[highlight], 0, language),
             (highlight, totals[highlight]),
             ha="center",
             va="bottom",
             fontsize=8,
             fontweight="bold",
             color=ACCENT,
-            xytext=(0, 4),
+            xytext=(0, 2),
             textcoords="offset points",
         )
         low = min(totals) if totals else 0

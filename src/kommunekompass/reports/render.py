@@ -99,7 +99,7 @@ def report_context(report: Report, language: str | None = None) -> dict:
 
 def render_html(report: Report, request=None, *, standalone: bool = False) -> str:
     """The report as HTML: inside the site's layout, or as a standalone document for print."""
-    context = report_context(report)
+    context = {**report_context(report), "charts_as_images": standalone}
     template = "reports/report_print.html" if standalone else "reports/report_page.html"
     return render_to_string(template, context, request)
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.access import get_evaluation
+from kommunekompass.evaluations.audit import touch
 from kommunekompass.evaluations.forms import EvidenceForm
 from kommunekompass.evaluations.models import Evidence
 
@@ -30,6 +31,7 @@ def evidence_list(request, pk):
                 evidence.content_type = form.detected_type
             evidence.save()
             form.save_m2m()
+            touch(evaluation)
             messages.success(request, _("The evidence is added."))
             return redirect("evaluations:evidence", pk=pk)
         status = 422

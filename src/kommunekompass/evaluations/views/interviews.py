@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.access import get_evaluation
+from kommunekompass.evaluations.audit import touch
 from kommunekompass.evaluations.forms import InterviewForm
 from kommunekompass.evaluations.models import Interview
 
@@ -24,6 +25,7 @@ def interview_list(request, pk):
             interview.evaluation = evaluation
             interview.save()
             form.save_m2m()
+            touch(evaluation)
             messages.success(request, _("The interview is saved."))
             return redirect("evaluations:interviews", pk=pk)
         status = 422
@@ -61,6 +63,7 @@ def interview_edit(request, pk, interview_id):
                 if claimed:
                     form.instance.version = expected + 1
                     form.save()
+                    touch(evaluation)
             if claimed:
                 messages.success(request, _("The interview is saved."))
                 return redirect("evaluations:interviews", pk=pk)

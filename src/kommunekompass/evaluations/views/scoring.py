@@ -3,11 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -115,30 +119,94 @@ def _area_context(evaluation, access, area_code: str) -> dict:
         "sections": sections,
         "area_result": find(result, area.code),
         "result": result,
-        "blocks": blocks,
     }
+
+
+# Stands in for the CSRF token in cached page bodies; each response puts its own token in.
+CSRF_PLACEHOLDER = "__kommunekompass_csrf_token__"
+CACHE_SECONDS = 60 * 60
+
+
+def _scoring_body(request, evaluation, access, area_code, context=None) -> str:
+    """The area's questions, forms and totals as HTML, cached per revision of the evaluation.
+
+    Everything in the body is the same for every person with the same access, so it is kept
+    in the cache under the evaluation's revision (which every change moves on), the area, the
+    language and the kind of access. Only the CSRF token differs per person: it is put in last.
+    A body built from a given `context` (a form with errors, a conflict) is never cached.
+    """
+    key = ":".join(
+        [
+            "scoring-body",
+            str(evaluation.pk),
+            str(evaluation.revision),
+            area_code,
+            get_language() or "",
+            "edit" if access.edit else "read",
+            "work" if access.read_work else "scores",
+        ]
+    )
+    body = cache.get(key) if context is None else None
+    if body is None:
+        cacheable = context is None
+        context = context or _area_context(evaluation, access, area_code)
+        body = render_to_string(
+            "evaluations/_scoring_body.html", {**context, "csrf_token": CSRF_PLACEHOLDER}
+        )
+        if cacheable:
+            cache.set(key, body, CACHE_SECONDS)
+    return body.replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+def _scoring_response(request, evaluation, access, area, body, status=200):
+    return render(
+        request,
+        "evaluations/scoring.html",
+        {"evaluation": evaluation, "access": access, "area": area, "body": mark_safe(body)},
+        status=status,
+    )
 
 
 @login_required
 def scoring_page(request, pk, area_code):
     evaluation, access = get_evaluation(request.user, pk, "scores")
-    context = _area_context(evaluation, access, area_code)
-    return render(request, "evaluations/scoring.html", context)
+    area = evaluation.framework.spec.area(area_code)
+    if area is None:
+        raise Http404(_("No focus area %(code)s in this framework.") % {"code": area_code})
+    body = _scoring_body(request, evaluation, access, area_code)
+    return _scoring_response(request, evaluation, access, area, body)
 
 
 def _render_block(request, evaluation, access, block, status):
     """The question block, and (for HTMX) the area's totals swapped in out of band."""
     area = evaluation.framework.spec.area_of_question(block.spec.code)
-    context = _area_context(evaluation, access, area.code)
-    fresh = next(b for b in context["blocks"] if b.spec.code == block.spec.code)
-    block.result, block.interviews, block.evidence = fresh.result, fresh.interviews, fresh.evidence
     if is_htmx(request):
-        html = render_to_string("evaluations/_question.html", {**context, "block": block}, request)
+        result = evaluation_result(evaluation)
+        interviews, evidence = _links(evaluation, [block.row])
+        block.result = find(result, block.spec.code)
+        block.interviews = interviews.get(block.row.pk, [])
+        block.evidence = evidence.get(block.row.pk, [])
+        context = {
+            "evaluation": evaluation,
+            "access": access,
+            "area": area,
+            "area_result": find(result, area.code),
+            "result": result,
+            "block": block,
+        }
+        html = render_to_string("evaluations/_question.html", context, request)
         html += render_to_string("evaluations/_area_totals.html", {**context, "oob": True}, request)
         return HttpResponse(html, status=status)
+    # Without JavaScript: the whole page, with this question's errors or conflict shown.
+    context = _area_context(evaluation, access, area.code)
     for section in context["sections"]:
-        section["blocks"] = [block if b is fresh else b for b in section["blocks"]]
-    return render(request, "evaluations/scoring.html", context, status=status)
+        for index, other in enumerate(section["blocks"]):
+            if other.spec.code == block.spec.code:
+                block.result = other.result
+                block.interviews, block.evidence = other.interviews, other.evidence
+                section["blocks"][index] = block
+    body = _scoring_body(request, evaluation, access, area.code, context)
+    return _scoring_response(request, evaluation, access, area, body, status)
 
 
 @require_POST
