@@ -6,6 +6,7 @@ and the audit trail), so the admin shows them read-only.
 
 from django.contrib import admin
 
+from kommunekompass.core.admin import ReadOnlyAdmin
 from kommunekompass.evaluations.models import (
     AuditEntry,
     Evaluation,
@@ -59,31 +60,25 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["evaluation", "title", "original_name", "url"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+class HistoryAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnlyAdmin):
+class ScoreAdmin(HistoryAdmin):
     list_display = ["evaluation", "question", "levels", "version", "updated_at"]
     list_select_related = ["evaluation__municipality", "question"]
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyAdmin):
+class FindingAdmin(HistoryAdmin):
     list_display = ["evaluation", "focus_area", "kind", "text"]
     list_select_related = ["evaluation__municipality", "focus_area"]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(HistoryAdmin):
     list_display = ["at", "evaluation", "user", "action", "subject"]
     list_filter = ["action"]
     list_select_related = ["evaluation__municipality", "user"]

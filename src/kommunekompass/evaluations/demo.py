@@ -204,18 +204,31 @@ def load_synthetic_comparison(count: int = 11, seed: int = 2026) -> int:
         _scores(evaluation, questions, synthetic_levels(spec, rng, strength))
         created += 1
 
-    fjordvik = Municipality.objects.filter(country="NO", number="9901").first()
+    fjordvik = Evaluation.objects.filter(
+        municipality__country="NO", municipality__number="9901", year=2026
+    ).first()
     if fjordvik is not None:
-        for year, strength in ((2019, 1.0), (2023, 1.35)):
-            if Evaluation.objects.filter(municipality=fjordvik, year=year).exists():
+        # Earlier rounds: the 2026 levels, each lowered by chance, more so the longer ago.
+        latest = dict(
+            Score.objects.filter(evaluation=fjordvik).values_list("question__code", "levels")
+        )
+        for year, chance in ((2019, 0.65), (2023, 0.35)):
+            if Evaluation.objects.filter(municipality=fjordvik.municipality, year=year).exists():
                 continue
             evaluation = Evaluation.objects.create(
-                municipality=fjordvik,
+                municipality=fjordvik.municipality,
                 framework=framework,
                 year=year,
                 status=Evaluation.Status.PUBLISHED,
                 published_at=timezone.now(),
             )
-            _scores(evaluation, questions, synthetic_levels(spec, rng, strength))
+            earlier = {
+                code: {
+                    dimension: max(0, level - (1 if rng.random() < chance else 0))
+                    for dimension, level in levels.items()
+                }
+                for code, levels in latest.items()
+            }
+            _scores(evaluation, questions, earlier)
             created += 1
     return created

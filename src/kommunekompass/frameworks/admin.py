@@ -2,15 +2,8 @@
 
 from django.contrib import admin
 
+from kommunekompass.core.admin import ReadOnlyAdmin
 from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Framework)
