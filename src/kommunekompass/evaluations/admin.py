@@ -15,6 +15,7 @@ from kommunekompass.evaluations.models import (
     Interview,
     Membership,
     Municipality,
+    Priority,
     Score,
 )
 
@@ -40,8 +41,16 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "municipality"]
 
 
+class PriorityInline(admin.TabularInline):
+    """The way forward the council chose: shown at the end of the report."""
+
+    model = Priority
+    extra = 1
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
+    inlines = [PriorityInline]
     list_display = ["municipality", "year", "framework", "status"]
     list_filter = ["status", "framework"]
     list_select_related = ["municipality", "framework"]
