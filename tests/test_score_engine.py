@@ -103,3 +103,25 @@ def test_round_points_is_exact_at_the_halfway_point():
     # 0.15 cannot be held exactly in binary floating point; as a fraction it rounds up.
     assert str(round_points(Fraction(15, 100), 1)) == "0.2"
     assert str(round_points(Fraction(-15, 100), 1)) == "-0.2"
+
+
+def test_results_reported_per_subarea_sum_up_and_name_what_is_missing(spec):
+    from kommunekompass.scoring.engine import score_reported
+
+    result = score_reported(spec, "subarea", {"1.1": Fraction(67, 10)})
+    assert result.points == Fraction(67, 10)
+    assert find(result, "1.1").points == Fraction(67, 10)
+    assert result.missing == ("1.2",)
+    full = score_reported(spec, "subarea", {"1.1": Fraction(20), "1.2": Fraction(10)})
+    assert full.points == full.max_points == 30 and full.complete
+
+
+def test_results_reported_per_area_are_checked_against_the_maximum(spec):
+    from kommunekompass.scoring.engine import score_reported
+
+    assert score_reported(spec, "area", {"1": Fraction(25)}).points == 25
+    with pytest.raises(ScoreError) as error:
+        score_reported(spec, "area", {"1": Fraction(31)})
+    assert error.value.code == "points-out-of-range"
+    with pytest.raises(ScoreError):
+        score_reported(spec, "area", {"1.1": Fraction(5)})

@@ -61,6 +61,12 @@ class Membership(models.Model):
         return f"{self.user} – {self.municipality} ({self.get_role_display()})"
 
 
+class ResultLevel(models.TextChoices):
+    QUESTION = "question", _("question")
+    SUBAREA = "subarea", _("sub-area")
+    AREA = "area", _("focus area")
+
+
 class Evaluation(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -86,6 +92,16 @@ class Evaluation(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Counts every change to the evaluation's content; cached pages are keyed on it.
     revision = models.PositiveIntegerField(default=0)
+    result_level = models.CharField(
+        _("results known per"),
+        max_length=16,
+        choices=ResultLevel.choices,
+        default=ResultLevel.QUESTION,
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    comparison_group = models.CharField(
+        _("comparison group in the report"), max_length=100, default="all"
+    )
 
     class Meta:
         verbose_name = _("evaluation")
@@ -268,3 +284,43 @@ class Priority(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ReportedPoints(models.Model):
+    """Points of a sub-area or an area, for an evaluation known only at that level (imported
+    from an earlier report). Question-level evaluations have Scores instead."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="reported")
+    code = models.CharField(_("code"), max_length=16)
+    points = models.DecimalField(_("points"), max_digits=9, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("reported points")
+        verbose_name_plural = _("reported points")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "code"], name="reported_points_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {self.code}: {self.points}"
+
+
+class EvaluationSummary(models.Model):
+    """An evaluation's total and area points, kept for fast comparisons of many evaluations.
+
+    Computed by the engine; `revision` is the evaluation's revision it was computed at, so a
+    summary older than its evaluation is recomputed before use (see evaluations.summaries).
+    """
+
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    revision = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=12, decimal_places=4)
+    max_points = models.DecimalField(max_digits=12, decimal_places=4)
+    complete = models.BooleanField()
+    # {area code: points as a decimal string}
+    areas = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}: {self.total} / {self.max_points}"

@@ -7,7 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from kommunekompass.evaluations.audit import record
-from kommunekompass.evaluations.models import AuditEntry, Evaluation, Score
+from kommunekompass.evaluations.models import AuditEntry, Evaluation, ResultLevel, Score
+from kommunekompass.evaluations.summaries import results_for
 from kommunekompass.scoring.engine import Result, check_levels, score_framework
 
 
@@ -33,6 +34,9 @@ def levels_by_question(evaluation: Evaluation) -> dict[str, dict[str, int]]:
 
 
 def evaluation_result(evaluation: Evaluation, levels: dict | None = None) -> Result:
+    """The engine's result of one evaluation, at whatever level its results are known."""
+    if evaluation.result_level != ResultLevel.QUESTION:
+        return results_for([evaluation])[evaluation.pk]
     spec = evaluation.framework.spec
     if levels is None:
         levels = levels_by_question(evaluation)

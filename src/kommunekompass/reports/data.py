@@ -13,6 +13,8 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Score
+from kommunekompass.evaluations.scores import evaluation_result
+from kommunekompass.evaluations.summaries import summaries_for, summary_of
 from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
 from kommunekompass.reports.comparison import (
     Member,
@@ -22,7 +24,7 @@ from kommunekompass.reports.comparison import (
     ranked,
     standing,
 )
-from kommunekompass.scoring.engine import QuestionResult, Result, find, score_framework
+from kommunekompass.scoring.engine import QuestionResult, Result, find
 
 
 @dataclass
@@ -76,17 +78,6 @@ class Report:
         return self.result.missing
 
 
-def _results_by_evaluation(evaluations: list[Evaluation]) -> dict[int, Result]:
-    """Score every evaluation in one query."""
-    levels: dict[int, dict[str, dict]] = defaultdict(dict)
-    rows = Score.objects.filter(evaluation__in=[e.pk for e in evaluations]).values_list(
-        "evaluation_id", "question__code", "levels"
-    )
-    for evaluation_id, code, question_levels in rows:
-        levels[evaluation_id][code] = question_levels
-    return {e.pk: score_framework(e.framework.spec, levels[e.pk]) for e in evaluations}
-
-
 def _area_points(result: Result) -> dict[str, Fraction]:
     return {area.code: area.points for p in result.children for area in p.children}
 
@@ -123,25 +114,26 @@ def build_report(evaluation: Evaluation) -> Report:
         .defer("framework__document", "framework__source")
     )
     group = comparison_group(evaluation)
-    results = _results_by_evaluation([*group, *history_evaluations])
-    result = results[evaluation.pk]
+    result = evaluation_result(evaluation)
+    summaries = summaries_for([e for e in [*group, *history_evaluations] if e.pk != evaluation.pk])
+    summaries[evaluation.pk] = summary_of(evaluation.pk, result)
 
     members = [
         Member(
             key=e.pk,
             name=e.municipality.name,
             year=e.year,
-            total=results[e.pk].points,
-            areas=_area_points(results[e.pk]),
+            total=summaries[e.pk].total,
+            areas=summaries[e.pk].areas,
         )
         for e in group
-        if e.pk == evaluation.pk or results[e.pk].complete
+        if e.pk == evaluation.pk or summaries[e.pk].complete
     ]
     averages = average_by_area(members)
 
     history_by_area: dict[str, list] = defaultdict(list)
     for earlier in sorted(history_evaluations, key=lambda e: e.year):
-        for code, points in _area_points(results[earlier.pk]).items():
+        for code, points in summaries[earlier.pk].areas.items():
             history_by_area[code].append((earlier.year, points, False))
     for code, points in _area_points(result).items():
         history_by_area[code].append((evaluation.year, points, True))

@@ -187,3 +187,58 @@ def find(result: Result, code: str) -> Result | QuestionResult | None:
             if found is not None:
                 return found
     return None
+
+
+# --- Results reported at a coarser level -------------------------------------------------------
+# Earlier evaluations are often known only as points per sub-area or per area (from a report or
+# a spreadsheet). Such a result is first-class: it has the same tree, down to the level it has.
+
+SUBAREA_LEVEL = "subarea"
+AREA_LEVEL = "area"
+
+
+def score_reported(
+    framework: FrameworkSpec, level: str, points_by_code: Mapping[str, Fraction]
+) -> Result:
+    """The result tree of points reported per sub-area or per area.
+
+    A node that was not reported is missing (its code is listed in `missing`); nodes above it
+    sum what was reported. Points outside 0..maximum raise ScoreError.
+    """
+    if level not in (SUBAREA_LEVEL, AREA_LEVEL):
+        raise ScoreError("unknown-level", f"Unknown result level '{level}'.")
+    known = (
+        {s.code for s in framework.subareas}
+        if level == SUBAREA_LEVEL
+        else {a.code for a in framework.areas}
+    )
+    for code in points_by_code:
+        if code not in known:
+            raise ScoreError("unknown-code", f"'{code}' is not a {level} of {framework.key}.")
+
+    def leaf(code: str, max_points: Fraction, question_count: int) -> Result:
+        points = points_by_code.get(code)
+        if points is not None and not 0 <= points <= max_points:
+            raise ScoreError(
+                "points-out-of-range",
+                f"{code}: {float(points):g} points is outside 0..{float(max_points):g}.",
+            )
+        return Result(
+            code=code,
+            max_points=max_points,
+            points=Fraction(points) if points is not None else Fraction(0),
+            question_count=question_count,
+            missing=() if points is not None else (code,),
+        )
+
+    perspectives = []
+    for perspective in framework.perspectives:
+        areas = []
+        for area in perspective.areas:
+            if level == AREA_LEVEL:
+                areas.append(leaf(area.code, area.max_points, len(area.questions)))
+                continue
+            subareas = tuple(leaf(s.code, s.max_points, len(s.questions)) for s in area.subareas)
+            areas.append(_sum(area.code, area.max_points, subareas))
+        perspectives.append(_sum(perspective.code, perspective.max_points, tuple(areas)))
+    return _sum("total", framework.max_points, tuple(perspectives))

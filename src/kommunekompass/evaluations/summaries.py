@@ -1,0 +1,117 @@
+"""Results of many evaluations at once, for comparisons, rankings and histories.
+
+`results_for` scores any set of evaluations in two queries, whatever level their results are
+known at. `summaries_for` returns their stored summaries (total and area points), computing
+and storing the ones that are missing or older than their evaluation; in steady state that is
+one query for any number of evaluations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from kommunekompass.evaluations.models import (
+    Evaluation,
+    EvaluationSummary,
+    ReportedPoints,
+    ResultLevel,
+    Score,
+)
+from kommunekompass.scoring.engine import Result, score_framework, score_reported
+
+
+@dataclass(frozen=True)
+class Summary:
+    evaluation_id: int
+    total: Fraction
+    max_points: Fraction
+    complete: bool
+    areas: dict[str, Fraction]
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
+
+
+def results_for(evaluations: list[Evaluation]) -> dict[int, Result]:
+    """The engine's result of each evaluation: scores and reported points, two queries."""
+    by_level = defaultdict(list)
+    for evaluation in evaluations:
+        by_level[evaluation.result_level == ResultLevel.QUESTION].append(evaluation.pk)
+    levels: dict[int, dict] = defaultdict(dict)
+    if by_level[True]:
+        rows = Score.objects.filter(evaluation__in=by_level[True]).values_list(
+            "evaluation_id", "question__code", "levels"
+        )
+        for evaluation_id, code, question_levels in rows:
+            levels[evaluation_id][code] = question_levels
+    reported: dict[int, dict] = defaultdict(dict)
+    if by_level[False]:
+        rows = ReportedPoints.objects.filter(evaluation__in=by_level[False]).values_list(
+            "evaluation_id", "code", "points"
+        )
+        for evaluation_id, code, points in rows:
+            reported[evaluation_id][code] = Fraction(points)
+    results = {}
+    for evaluation in evaluations:
+        spec = evaluation.framework.spec
+        if evaluation.result_level == ResultLevel.QUESTION:
+            results[evaluation.pk] = score_framework(spec, levels[evaluation.pk])
+        else:
+            results[evaluation.pk] = score_reported(
+                spec, evaluation.result_level, reported[evaluation.pk]
+            )
+    return results
+
+
+def summary_of(evaluation_id: int, result: Result) -> Summary:
+    return Summary(
+        evaluation_id=evaluation_id,
+        total=result.points,
+        max_points=result.max_points,
+        complete=result.complete,
+        areas={area.code: area.points for p in result.children for area in p.children},
+    )
+
+
+def summaries_for(evaluations: list[Evaluation]) -> dict[int, Summary]:
+    """Summaries of these evaluations (which must come with their framework)."""
+    stored = {
+        row.evaluation_id: row
+        for row in EvaluationSummary.objects.filter(evaluation__in=[e.pk for e in evaluations])
+    }
+    summaries, stale = {}, []
+    for evaluation in evaluations:
+        row = stored.get(evaluation.pk)
+        if row is None or row.revision != evaluation.revision:
+            stale.append(evaluation)
+            continue
+        summaries[evaluation.pk] = Summary(
+            evaluation_id=evaluation.pk,
+            total=Fraction(row.total),
+            max_points=Fraction(row.max_points),
+            complete=row.complete,
+            areas={code: Fraction(Decimal(points)) for code, points in row.areas.items()},
+        )
+    if stale:
+        fresh = results_for(stale)
+        rows = []
+        for evaluation in stale:
+            summary = summary_of(evaluation.pk, fresh[evaluation.pk])
+            summaries[evaluation.pk] = summary
+            rows.append(
+                EvaluationSummary(
+                    evaluation_id=evaluation.pk,
+                    revision=evaluation.revision,
+                    total=_decimal(summary.total),
+                    max_points=_decimal(summary.max_points),
+                    complete=summary.complete,
+                    areas={code: str(_decimal(p)) for code, p in summary.areas.items()},
+                )
+            )
+        EvaluationSummary.objects.filter(evaluation__in=[e.pk for e in stale]).delete()
+        EvaluationSummary.objects.bulk_create(rows)
+    return summaries
