@@ -55,3 +55,9 @@ def log_in(page, live_server, username, password):
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """The live server, stopped before the test database is dropped (it holds a connection)."""
+    return live_server
