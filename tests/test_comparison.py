@@ -1,6 +1,6 @@
 from fractions import Fraction
 
-from kommunekompass.reports.comparison import (
+from kommunekompass.comparisons.ranking import (
     Member,
     average_by_area,
     average_total,

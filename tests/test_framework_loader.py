@@ -91,3 +91,21 @@ def test_load_shipped_frameworks_is_idempotent():
     Framework.objects.all().delete()
     assert all(o.created for o in load_shipped_frameworks())
     assert not any(o.created for o in load_shipped_frameworks())
+
+
+def test_the_mapping_between_kommunekompass_versions_is_sound():
+    from kommunekompass.frameworks.mappings import area_mapping, check_mapping
+
+    old = validate_framework_file(
+        next(p for p in shipped_framework_files() if p.name == "kommunekompass-2012.yaml")
+    ).spec
+    new = validate_framework_file(
+        next(p for p in shipped_framework_files() if p.name == "kommunekompass-2020.yaml")
+    ).spec
+    mapping = area_mapping("kommunekompass", "2012", "2020")
+    assert check_mapping(mapping, {a.code for a in old.areas}, {a.code for a in new.areas}) == []
+    assert len(mapping.areas) == 8
+    assert mapping.areas["2"] == "5"  # accessibility and user orientation -> user focus
+    assert "revidert i 2020" in mapping.note["nb"]
+    assert area_mapping("kommunekompass", "2020", "2020") is None
+    assert area_mapping("kommunekompass", "2020", "2012") is None  # only forwards

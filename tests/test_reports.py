@@ -87,7 +87,7 @@ def test_the_pdf_places_the_municipality_in_its_comparison_group(fjordvik, fjord
 
 def test_the_report_shows_each_areas_earlier_evaluations(fjordvik):
     report = build_report(fjordvik)
-    assert [year for year, _points, _current in report.areas[0].history] == [2019, 2023, 2026]
+    assert [entry[0] for entry in report.areas[0].history] == [2019, 2023, 2026]
     context = report_context(report)
     charts = [context["radar_svg"], context["ranking_svg"], *(a.history_svg for a in report.areas)]
     assert len(charts) == 1 + 1 + 8  # radar, ranking, one history chart per area

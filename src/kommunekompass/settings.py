@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kommunekompass.frameworks",
     "kommunekompass.evaluations",
     "kommunekompass.reports",
+    "kommunekompass.comparisons",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

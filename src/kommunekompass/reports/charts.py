@@ -94,9 +94,11 @@ def history_chart(
     maximum: float,
     *,
     salt: str,
+    versions: list[str] | None = None,
     language: str = "nb",
 ) -> str:
-    """Bars of one area's points at each evaluation, the current one highlighted."""
+    """Bars of one area's points at each evaluation, the current one highlighted. Where the
+    framework version changes between two bars, a dashed line marks the break."""
     with rc_context(RC):
         figure = Figure(figsize=(3.4, 2.3))
         figure.subplots_adjust(left=0.12, right=0.98, top=0.95, bottom=0.12)
@@ -117,6 +119,19 @@ def history_chart(
         axes.set_xticks(positions)
         axes.set_xticklabels([str(y) for y in years])
         axes.set_ylim(0, maximum * 1.12)
+        for index in range(1, len(years)):
+            if versions and versions[index] != versions[index - 1]:
+                axes.axvline(index - 0.5, color=INK, linestyle="--", linewidth=1)
+                axes.annotate(
+                    versions[index],
+                    (index - 0.5, maximum * 1.08),
+                    ha="left",
+                    va="top",
+                    fontsize=7,
+                    color=INK,
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                )
         axes.axhline(maximum, color=MUTED, linewidth=0.8, linestyle=":")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_xlim(-0.6, max(len(years), 3) - 0.4)

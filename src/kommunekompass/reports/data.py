@@ -10,13 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.utils.translation import gettext as _
-
-from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Score
-from kommunekompass.evaluations.scores import evaluation_result
-from kommunekompass.evaluations.summaries import summaries_for, summary_of
-from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
-from kommunekompass.reports.comparison import (
+from kommunekompass.comparisons.groups import Group, UnknownGroup, get_group, latest_evaluations
+from kommunekompass.comparisons.history import municipality_rounds
+from kommunekompass.comparisons.ranking import (
     Member,
     Standing,
     average_by_area,
@@ -24,6 +20,10 @@ from kommunekompass.reports.comparison import (
     ranked,
     standing,
 )
+from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Score
+from kommunekompass.evaluations.scores import evaluation_result
+from kommunekompass.evaluations.summaries import summaries_for, summary_of
+from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
 from kommunekompass.scoring.engine import QuestionResult, Result, find
 
 
@@ -33,7 +33,8 @@ class AreaReport:
     result: Result
     subareas: list[tuple[SubAreaSpec, Result]]
     findings: list[tuple[str, str, list[Finding]]]  # (kind, heading, findings)
-    history: list[tuple[int, Fraction, bool]]  # (year, points, is this evaluation), oldest first
+    # (year, points, is this evaluation, framework version), oldest first
+    history: list[tuple[int, Fraction, bool, str]]
     group_average: Fraction | None
 
 
@@ -67,6 +68,8 @@ class Report:
     group_average_total: Fraction | None
     standing: Standing
     is_draft: bool
+    group_key: str = "all"
+    version_note: dict = field(default_factory=dict)
     dimension_codes: list[str] = field(default_factory=list)
 
     @property
@@ -82,41 +85,39 @@ def _area_points(result: Result) -> dict[str, Fraction]:
     return {area.code: area.points for p in result.children for area in p.children}
 
 
-def comparison_group(evaluation: Evaluation) -> list[Evaluation]:
-    """All evaluated municipalities: the latest published evaluation of each municipality
-    with this framework, and this evaluation in place of its own municipality's."""
-    latest: dict[int, Evaluation] = {}
-    published = (
-        Evaluation.objects.filter(
-            framework=evaluation.framework, status=Evaluation.Status.PUBLISHED
-        )
-        .exclude(municipality=evaluation.municipality)
-        .select_related("municipality", "framework")
-        .defer("framework__document", "framework__source")
-        .order_by("municipality_id", "-year", "-id")
-    )
-    for other in published:
-        latest.setdefault(other.municipality_id, other)
-    return [evaluation, *latest.values()]
+def comparison_group(evaluation: Evaluation, group: Group) -> list[Evaluation]:
+    """The group's latest published evaluations, with this evaluation in place of its own
+    municipality's."""
+    others = [
+        e
+        for e in latest_evaluations(group, evaluation.framework)
+        if e.municipality_id != evaluation.municipality_id
+    ]
+    return [evaluation, *others]
 
 
-def build_report(evaluation: Evaluation) -> Report:
+def chosen_group(evaluation: Evaluation, key: str | None = None) -> Group:
+    for candidate in (key, evaluation.comparison_group, "all"):
+        if candidate:
+            try:
+                return get_group(candidate)
+            except UnknownGroup:
+                continue
+    return get_group("all")
+
+
+def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report:
     spec = evaluation.framework.spec
-    history_evaluations = list(
-        Evaluation.objects.filter(
-            municipality=evaluation.municipality,
-            framework=evaluation.framework,
-            year__lte=evaluation.year,
-        )
-        .filter(status=Evaluation.Status.PUBLISHED)
-        .exclude(pk=evaluation.pk)
-        .select_related("framework")
-        .defer("framework__document", "framework__source")
-    )
-    group = comparison_group(evaluation)
+    group_spec = chosen_group(evaluation, group_key)
+    group = comparison_group(evaluation, group_spec)
     result = evaluation_result(evaluation)
-    summaries = summaries_for([e for e in [*group, *history_evaluations] if e.pk != evaluation.pk])
+    summaries = summaries_for([e for e in group if e.pk != evaluation.pk])
     summaries[evaluation.pk] = summary_of(evaluation.pk, result)
+    rounds = [
+        r
+        for r in municipality_rounds(evaluation.municipality, evaluation.framework)
+        if r.year <= evaluation.year and r.evaluation.pk != evaluation.pk
+    ]
 
     members = [
         Member(
@@ -132,11 +133,12 @@ def build_report(evaluation: Evaluation) -> Report:
     averages = average_by_area(members)
 
     history_by_area: dict[str, list] = defaultdict(list)
-    for earlier in sorted(history_evaluations, key=lambda e: e.year):
-        for code, points in summaries[earlier.pk].areas.items():
-            history_by_area[code].append((earlier.year, points, False))
+    for earlier in rounds:
+        for code, points in earlier.areas.items():
+            history_by_area[code].append((earlier.year, points, False, earlier.version))
     for code, points in _area_points(result).items():
-        history_by_area[code].append((evaluation.year, points, True))
+        history_by_area[code].append((evaluation.year, points, True, evaluation.framework.version))
+    version_note = next((r.note for r in rounds if r.mapped), {})
 
     findings_by_area: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for finding in (
@@ -210,7 +212,9 @@ def build_report(evaluation: Evaluation) -> Report:
             for u in evaluation.evaluators.order_by("first_name", "username")
         ],
         priorities=list(evaluation.priorities.values_list("text", flat=True)),
-        group_name=_("all evaluated municipalities"),
+        group_name=group_spec.name,
+        group_key=group_spec.key,
+        version_note=version_note,
         group=ranked(members),
         group_average_total=average_total(members),
         standing=standing(members, evaluation.pk),

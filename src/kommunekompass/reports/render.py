@@ -39,10 +39,11 @@ def chart_svgs(report: Report, language: str) -> dict:
     )
     histories = {
         area.spec.code: charts.history_chart(
-            [year for year, _points, _current in area.history],
-            [float(points) for _year, points, _current in area.history],
-            [current for _year, _points, current in area.history],
+            [year for year, _points, _current, _version in area.history],
+            [float(points) for _year, points, _current, _version in area.history],
+            [current for _year, _points, current, _version in area.history],
             float(area.result.max_points),
+            versions=[version for _year, _points, _current, version in area.history],
             salt=f"history-{area.spec.code}",
             language=language,
         )

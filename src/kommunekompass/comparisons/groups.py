@@ -1,0 +1,103 @@
+"""Comparison groups: which municipalities an evaluation is compared with.
+
+A group has a key that fits in a URL: "all", "country-NO", "county-Vestland",
+"population-5000-20000", "custom-7". `latest_evaluations` gives, for a group and a framework
+version, the latest published evaluation of each member municipality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kommunekompass.comparisons.models import ComparisonGroup
+from kommunekompass.evaluations.models import Evaluation, Municipality
+
+# Population bands (inhabitants, lower bound inclusive, upper bound exclusive).
+POPULATION_BANDS = [(0, 5_000), (5_000, 20_000), (20_000, 50_000), (50_000, None)]
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    name: str
+    filter: Q
+
+
+class UnknownGroup(LookupError):
+    pass
+
+
+def _band_name(low: int, high: int | None) -> str:
+    if high is None:
+        return _("over %(low)s inhabitants") % {"low": f"{low:,}".replace(",", " ")}
+    if low == 0:
+        return _("under %(high)s inhabitants") % {"high": f"{high:,}".replace(",", " ")}
+    return _("%(low)s–%(high)s inhabitants") % {
+        "low": f"{low:,}".replace(",", " "),
+        "high": f"{high:,}".replace(",", " "),
+    }
+
+
+def _band_filter(low: int, high: int | None) -> Q:
+    condition = Q(population__gte=low)
+    if high is not None:
+        condition &= Q(population__lt=high)
+    return condition
+
+
+def get_group(key: str) -> Group:
+    """The group with this key; raises UnknownGroup."""
+    kind, _sep, value = key.partition("-")
+    if key == "all":
+        return Group("all", _("all evaluated municipalities"), Q())
+    if kind == "country" and value in dict(Municipality.Country.choices):
+        label = dict(Municipality.Country.choices)[value]
+        return Group(key, _("municipalities in %(country)s") % {"country": label}, Q(country=value))
+    if kind == "county" and value:
+        return Group(key, _("municipalities in %(county)s") % {"county": value}, Q(county=value))
+    if kind == "population":
+        for low, high in POPULATION_BANDS:
+            if value == f"{low}-{high or ''}".rstrip("-"):
+                return Group(key, _band_name(low, high), _band_filter(low, high))
+    if kind == "custom" and value.isdigit():
+        group = ComparisonGroup.objects.filter(pk=int(value)).first()
+        if group is not None:
+            return Group(key, group.name, Q(comparison_groups=group))
+    raise UnknownGroup(key)
+
+
+def group_choices() -> list[tuple[str, str]]:
+    """Every group that can be chosen now: built-in ones, counties in use, custom groups."""
+    choices = [("all", get_group("all").name)]
+    for code, _label in Municipality.Country.choices:
+        choices.append((f"country-{code}", get_group(f"country-{code}").name))
+    for low, high in POPULATION_BANDS:
+        key = f"population-{low}-{high or ''}".rstrip("-")
+        choices.append((key, _band_name(low, high)))
+    counties = (
+        Municipality.objects.exclude(county="")
+        .order_by("county")
+        .values_list("county", flat=True)
+        .distinct()
+    )
+    choices += [(f"county-{county}", get_group(f"county-{county}").name) for county in counties]
+    choices += [(f"custom-{g.pk}", g.name) for g in ComparisonGroup.objects.order_by("name")]
+    return choices
+
+
+def latest_evaluations(group: Group, framework) -> list[Evaluation]:
+    """The latest published evaluation with `framework` of each municipality in the group."""
+    evaluations = (
+        Evaluation.objects.filter(framework=framework, status=Evaluation.Status.PUBLISHED)
+        .filter(municipality__in=Municipality.objects.filter(group.filter))
+        .select_related("municipality", "framework")
+        .defer("framework__document", "framework__source")
+        .order_by("municipality_id", "-year", "-id")
+    )
+    latest: dict[int, Evaluation] = {}
+    for evaluation in evaluations:
+        latest.setdefault(evaluation.municipality_id, evaluation)
+    return list(latest.values())
