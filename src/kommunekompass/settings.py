@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kommunekompass.evaluations",
     "kommunekompass.reports",
     "kommunekompass.comparisons",
+    "kommunekompass.imports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
