@@ -41,7 +41,9 @@ def test_the_draft_demo_evaluation_is_in_progress(demo):
 def test_the_demo_is_idempotent_and_gives_every_role_a_user(demo):
     before = Evaluation.objects.count()
     call_command("demo", stdout=open("/dev/null", "w"))
-    assert Evaluation.objects.count() == before == 2 + 11 + 2  # and synthetic comparisons
+    # two demo evaluations, 64 synthetic municipalities x 3 rounds, 2 earlier Fjordvik rounds,
+    # and Midtre Gauldal 2023 from the seed
+    assert Evaluation.objects.count() == before == 2 + 64 * 3 + 2 + 1
     roles = set(Membership.objects.values_list("user__username", "role"))
     assert ("coordinator", "coordinator") in roles and ("reader", "reader") in roles
     fjordvik = Evaluation.objects.get(municipality__name="Fjordvik kommune", year=2026)
@@ -50,16 +52,20 @@ def test_the_demo_is_idempotent_and_gives_every_role_a_user(demo):
 
 
 def test_the_synthetic_comparison_data_is_labelled_and_deterministic(demo):
-    synthetic = Evaluation.objects.filter(municipality__county="Syntetisk")
-    assert synthetic.count() == 11
+    synthetic = Evaluation.objects.filter(source="synthetic demo data")
+    assert synthetic.values("municipality").distinct().count() == 64
+    assert set(synthetic.values_list("municipality__country", flat=True)) == {"NO", "SE"}
+    assert sorted(set(synthetic.values_list("year", "framework__version"))) == [
+        (2016, "2012"), (2020, "2020"), (2024, "2020")
+    ]
     assert all(
         "(syntetisk)" in e.municipality.name for e in synthetic.select_related("municipality")
     )
     assert all(evaluation_result(e).complete for e in synthetic)
     first = sorted((e.municipality.name, e.year, evaluation_result(e).points) for e in synthetic)
-    Evaluation.objects.filter(municipality__county="Syntetisk").delete()
+    Evaluation.objects.filter(source="synthetic demo data").delete()
     call_command("demo", stdout=open("/dev/null", "w"))
-    again = Evaluation.objects.filter(municipality__county="Syntetisk")
+    again = Evaluation.objects.filter(source="synthetic demo data")
     assert (
         sorted((e.municipality.name, e.year, evaluation_result(e).points) for e in again) == first
     )
@@ -67,3 +73,9 @@ def test_the_synthetic_comparison_data_is_labelled_and_deterministic(demo):
         "year", flat=True
     )
     assert sorted(years) == [2019, 2023, 2026]
+
+
+def test_the_seeds_midtre_gauldal_figures_come_in_through_the_importer(demo):
+    evaluation = Evaluation.objects.get(municipality__number="5027", year=2023)
+    assert evaluation.result_level == "subarea" and evaluation.source.startswith("import")
+    assert round(float(evaluation_result(evaluation).points), 1) == 549.3  # the parts

@@ -16,7 +16,7 @@ from kommunekompass.imports.parsing import parse_number
 from kommunekompass.scoring.engine import find
 from tests.factories import make_municipality
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "midtre-gauldal-2023.csv"
+EXAMPLE = Path(__file__).resolve().parent.parent / "src/kommunekompass/imports/examples/midtre-gauldal-2023.csv"
 KK = ("kommunekompass", "2020")
 
 

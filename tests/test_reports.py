@@ -82,7 +82,8 @@ def test_the_pdf_places_the_municipality_in_its_comparison_group(fjordvik, fjord
     report = build_report(fjordvik)
     text = flat(" ".join(fjordvik_pdf))
     assert f"nummer {report.standing.rank} av {report.standing.size}" in text
-    assert report.standing.size == 12  # Fjordvik and eleven synthetic municipalities
+    # Fjordvik, 64 synthetic municipalities and Midtre Gauldal from the seed
+    assert report.standing.size == 66
 
 
 def test_the_report_shows_each_areas_earlier_evaluations(fjordvik):
@@ -181,12 +182,17 @@ def test_the_report_command_renders_one_file_and_batches(fjordvik, tmp_path, cap
         "report", str(fjordvik.pk), "--format", "xlsx", "-o", str(tmp_path / "one.xlsx"), stdout=out
     )
     assert (tmp_path / "one.xlsx").read_bytes()[:2] == b"PK"
+    midtre_gauldal = Evaluation.objects.get(municipality__number="5027")
     call_command(
-        "report", "--published", "--format", "html", "-o", str(tmp_path / "all"), stdout=out
+        "report", str(fjordvik.pk), str(midtre_gauldal.pk), "--format", "html",
+        "-o", str(tmp_path / "all"), stdout=out,
     )
     files = sorted(p.name for p in (tmp_path / "all").iterdir())
-    assert len(files) == Evaluation.objects.filter(status="published").count()
-    assert f"{fjordvik.pk}-fjordvik-kommune-2026.html" in files
+    assert files == [
+        f"{fjordvik.pk}-fjordvik-kommune-2026.html",
+        f"{midtre_gauldal.pk}-midtre-gauldal-kommune-2023.html",
+    ]
+    assert "per delområde" in (tmp_path / "all" / files[1]).read_text()
     assert "Reports: 100%" in capsys.readouterr().err  # the progress bar
 
 

@@ -166,43 +166,94 @@ def _scores(evaluation, questions, levels, author=None):
     )
 
 
+# (country, synthetic county, how many municipalities)
+SYNTHETIC_REGIONS = [
+    ("NO", "Syntetisk fylke Nord", 14),
+    ("NO", "Syntetisk fylke Sør", 14),
+    ("NO", "Syntetisk fylke Vest", 12),
+    ("SE", "Syntetiskt län Öst", 12),
+    ("SE", "Syntetiskt län Väst", 12),
+]
+# (year, framework version) of the three synthetic rounds; the first uses the earlier version
+SYNTHETIC_ROUNDS = [(2016, "2012"), (2020, "2020"), (2024, "2020")]
+
+
+def _synthetic_evaluation(municipality, framework, year, levels, created_list):
+    evaluation = Evaluation.objects.create(
+        municipality=municipality,
+        framework=framework,
+        year=year,
+        status=Evaluation.Status.PUBLISHED,
+        published_at=timezone.now(),
+        source="synthetic demo data",
+    )
+    created_list.append((evaluation, levels))
+    return evaluation
+
+
 @transaction.atomic
-def load_synthetic_comparison(count: int = 11, seed: int = 2026) -> int:
-    """Published evaluations of `count` synthetic municipalities and two earlier rounds of
-    Fjordvik, so the demo report has a comparison group and a trend. Returns how many
+def load_synthetic_comparison(seed: int = 2026) -> int:
+    """A clearly labelled synthetic set: 64 municipalities in Norway and Sweden over three
+    rounds (the first in the earlier framework version), plus two earlier rounds of Fjordvik,
+    so comparisons, rankings and trends have data. Deterministic; returns how many
     evaluations were created (0 when they exist already)."""
     import random
 
-    framework = Framework.objects.get(key="kommunekompass", version="2020")
-    spec = framework.spec
-    questions = {q.code: q for q in Question.objects.filter(framework=framework)}
+    frameworks = {f.version: f for f in Framework.objects.filter(key="kommunekompass")}
+    questions = {
+        (q.framework_id, q.code): q
+        for q in Question.objects.filter(framework__in=frameworks.values())
+    }
     rng = random.Random(seed)
-    created = 0
     names = [f"{a}{b}" for a in SYNTHETIC_FIRST for b in SYNTHETIC_LAST]
     rng.shuffle(names)
-    for index in range(count):
-        municipality, _ = Municipality.objects.get_or_create(
-            country="NO",
-            number=f"98{index:02d}",
-            defaults={
-                "name": f"{names[index]} kommune (syntetisk)",
-                "county": "Syntetisk",
-                "population": rng.randrange(2_000, 60_000, 10),
-            },
+    pending = []  # (evaluation, levels)
+    index = 0
+    for country, county, count in SYNTHETIC_REGIONS:
+        for _ in range(count):
+            suffix = "kommune (syntetisk)" if country == "NO" else "kommun (syntetisk)"
+            municipality, _created = Municipality.objects.get_or_create(
+                country=country,
+                number=f"{98 if country == 'NO' else 79}{index:02d}",
+                defaults={
+                    "name": f"{names[index]} {suffix}",
+                    "county": county,
+                    "population": rng.choice(
+                        [
+                            rng.randrange(1_500, 5_000),
+                            rng.randrange(5_000, 20_000),
+                            rng.randrange(20_000, 50_000),
+                            rng.randrange(50_000, 150_000),
+                        ]
+                    ),
+                },
+            )
+            index += 1
+            strength = rng.uniform(0.8, 2.2)
+            for year, version in SYNTHETIC_ROUNDS:
+                strength = min(2.9, strength + rng.uniform(-0.1, 0.35))
+                framework = frameworks.get(version)
+                if framework is None:
+                    continue
+                levels = synthetic_levels(framework.spec, rng, strength)
+                if Evaluation.objects.filter(
+                    municipality=municipality, framework=framework, year=year
+                ).exists():
+                    continue
+                _synthetic_evaluation(municipality, framework, year, levels, pending)
+    Score.objects.bulk_create(
+        Score(
+            evaluation=evaluation,
+            question=questions[(evaluation.framework_id, code)],
+            levels=question_levels,
+            reason=SYNTHETIC_REASON,
         )
-        strength = rng.uniform(0.9, 2.4)
-        year = rng.choice([2024, 2025, 2026])
-        if Evaluation.objects.filter(municipality=municipality, framework=framework).exists():
-            continue
-        evaluation = Evaluation.objects.create(
-            municipality=municipality,
-            framework=framework,
-            year=year,
-            status=Evaluation.Status.PUBLISHED,
-            published_at=timezone.now(),
-        )
-        _scores(evaluation, questions, synthetic_levels(spec, rng, strength))
-        created += 1
+        for evaluation, levels in pending
+        for code, question_levels in levels.items()
+    )
+    created = len(pending)
+    framework = frameworks["2020"]
+    questions = {code: q for (fid, code), q in questions.items() if fid == framework.pk}
 
     fjordvik = Evaluation.objects.filter(
         municipality__country="NO", municipality__number="9901", year=2026

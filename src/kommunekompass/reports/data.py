@@ -174,7 +174,8 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
             if dimension.code not in dimension_codes:
                 dimension_codes.append(dimension.code)
     questions = []
-    for question in spec.questions:
+    # An evaluation known only per sub-area or area has no questions to list.
+    for question in spec.questions if evaluation.result_level == "question" else ():
         question_result = find(result, question.code)
         questions.append(
             QuestionRow(

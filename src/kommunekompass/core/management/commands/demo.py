@@ -1,5 +1,7 @@
 """`kommunekompass demo`: a ready-to-try installation. Safe to run again and again."""
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -10,6 +12,11 @@ from kommunekompass.evaluations.apps import EVALUATORS_GROUP
 from kommunekompass.evaluations.demo import load_demo_evaluations, load_synthetic_comparison
 from kommunekompass.evaluations.models import Membership, Municipality
 from kommunekompass.frameworks.loader import load_shipped_frameworks
+from kommunekompass.imports.applying import import_results
+
+MIDTRE_GAULDAL = (
+    Path(__file__).resolve().parents[3] / "imports" / "examples" / "midtre-gauldal-2023.csv"
+)
 
 # username, password, first name, last name, role, municipality number. Demo only: the
 # passwords are printed here and in the README.
@@ -46,6 +53,7 @@ class Command(BaseCommand):
                 if created
                 else "Synthetic comparison evaluations: already there"
             )
+            self.import_midtre_gauldal()
 
     def create_users(self) -> dict:
         User = get_user_model()
@@ -79,3 +87,22 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 user=users[username], municipality=municipality, defaults={"role": role}
             )
+
+    def import_midtre_gauldal(self) -> None:
+        """The seed's real figures for Midtre Gauldal 2023, through the importer itself."""
+        Municipality.objects.get_or_create(
+            country="NO",
+            number="5027",
+            defaults={"name": "Midtre Gauldal kommune", "county": "Trøndelag", "population": 6300},
+        )
+        outcome = import_results(
+            MIDTRE_GAULDAL.read_bytes(),
+            MIDTRE_GAULDAL.name,
+            default_framework=("kommunekompass", "2020"),
+        )
+        if outcome.written:
+            self.stdout.write(f"Imported {MIDTRE_GAULDAL.name}")
+            for warning in outcome.plan.warnings:
+                self.stdout.write(f"  warning: {warning}")
+        else:
+            self.stdout.write(f"{MIDTRE_GAULDAL.name}: already imported")
