@@ -56,7 +56,9 @@ def test_the_synthetic_comparison_data_is_labelled_and_deterministic(demo):
     assert synthetic.values("municipality").distinct().count() == 64
     assert set(synthetic.values_list("municipality__country", flat=True)) == {"NO", "SE"}
     assert sorted(set(synthetic.values_list("year", "framework__version"))) == [
-        (2016, "2012"), (2020, "2020"), (2024, "2020")
+        (2016, "2012"),
+        (2020, "2020"),
+        (2024, "2020"),
     ]
     assert all(
         "(syntetisk)" in e.municipality.name for e in synthetic.select_related("municipality")

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+import kommunekompass
 from kommunekompass.evaluations.models import Evaluation, ReportedPoints, Score
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.imports.applying import import_results
@@ -16,7 +17,7 @@ from kommunekompass.imports.parsing import parse_number
 from kommunekompass.scoring.engine import find
 from tests.factories import make_municipality
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "src/kommunekompass/imports/examples/midtre-gauldal-2023.csv"
+EXAMPLE = Path(kommunekompass.__file__).parent / "imports" / "examples" / "midtre-gauldal-2023.csv"
 KK = ("kommunekompass", "2020")
 
 

@@ -184,8 +184,14 @@ def test_the_report_command_renders_one_file_and_batches(fjordvik, tmp_path, cap
     assert (tmp_path / "one.xlsx").read_bytes()[:2] == b"PK"
     midtre_gauldal = Evaluation.objects.get(municipality__number="5027")
     call_command(
-        "report", str(fjordvik.pk), str(midtre_gauldal.pk), "--format", "html",
-        "-o", str(tmp_path / "all"), stdout=out,
+        "report",
+        str(fjordvik.pk),
+        str(midtre_gauldal.pk),
+        "--format",
+        "html",
+        "-o",
+        str(tmp_path / "all"),
+        stdout=out,
     )
     files = sorted(p.name for p in (tmp_path / "all").iterdir())
     assert files == [
