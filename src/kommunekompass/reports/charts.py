@@ -35,7 +35,7 @@ def _svg(figure: Figure, salt: str) -> str:
     buffer = io.StringIO()
     with rc_context({**RC, "svg.hashsalt": salt}):
         # No bbox_inches="tight": it draws the figure twice. Margins are set per chart instead.
-        figure.savefig(buffer, format="svg", transparent=True)
+        figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG goes inline
     # Several charts share one page: make their element ids unique.

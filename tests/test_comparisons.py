@@ -1,0 +1,134 @@
+"""Comparison groups, the comparison page and a municipality's history."""
+
+from fractions import Fraction
+
+import pytest
+from django.urls import reverse
+
+from kommunekompass.comparisons.groups import UnknownGroup, get_group, latest_evaluations
+from kommunekompass.comparisons.history import municipality_rounds
+from kommunekompass.comparisons.models import ComparisonGroup
+from kommunekompass.evaluations.models import ReportedPoints
+from kommunekompass.frameworks.models import Framework
+from tests.factories import make_evaluation, make_municipality
+
+
+def reported(evaluation, level, points):
+    evaluation.result_level = level
+    evaluation.save(update_fields=["result_level"])
+    ReportedPoints.objects.bulk_create(
+        ReportedPoints(evaluation=evaluation, code=code, points=value)
+        for code, value in points.items()
+    )
+    return evaluation
+
+
+AREAS = {str(code): 50 for code in range(1, 9)}
+
+
+@pytest.fixture
+def group_world(db, kommunekompass_framework):
+    old = Framework.objects.get(key="kommunekompass", version="2012")
+    small = make_municipality("Lillevik kommune", "9911", county="Vestland", population=3000)
+    large = make_municipality("Storby kommune", "9912", county="Viken", population=80000)
+    swede = make_municipality(
+        "Exempelby kommun", "0999", country="SE", county="Skåne", population=12000
+    )
+    for municipality, base in ((small, 40), (large, 60), (swede, 55)):
+        earlier = make_evaluation(
+            municipality, kommunekompass_framework, status="published", year=2019
+        )
+        reported(earlier, "area", {code: base - 10 for code in AREAS})
+        latest = make_evaluation(
+            municipality, kommunekompass_framework, status="published", year=2023
+        )
+        reported(latest, "area", {code: base for code in AREAS})
+    oldest = make_evaluation(small, old, status="published", year=2014)
+    reported(oldest, "area", {"2": 20, **{c: 10 for c in "134578"}, "6": 30})
+    make_evaluation(large, kommunekompass_framework, status="draft", year=2026)
+    return {"small": small, "large": large, "swede": swede, "framework": kommunekompass_framework}
+
+
+def keys(evaluations):
+    return sorted((e.municipality.name, e.year) for e in evaluations)
+
+
+def test_groups_select_the_latest_published_evaluation_of_each_member(group_world):
+    framework = group_world["framework"]
+    assert keys(latest_evaluations(get_group("all"), framework)) == [
+        ("Exempelby kommun", 2023),
+        ("Lillevik kommune", 2023),
+        ("Storby kommune", 2023),
+    ]
+    assert [
+        e.municipality.name for e in latest_evaluations(get_group("country-SE"), framework)
+    ] == ["Exempelby kommun"]
+    assert [
+        e.municipality.name for e in latest_evaluations(get_group("county-Viken"), framework)
+    ] == ["Storby kommune"]
+    small = latest_evaluations(get_group("population-0-5000"), framework)
+    assert [e.municipality.name for e in small] == ["Lillevik kommune"]
+    custom = ComparisonGroup.objects.create(name="Vennskapskommuner")
+    custom.municipalities.add(group_world["small"], group_world["swede"])
+    assert keys(latest_evaluations(get_group(f"custom-{custom.pk}"), framework)) == [
+        ("Exempelby kommun", 2023),
+        ("Lillevik kommune", 2023),
+    ]
+    for bad in ("country-DK", "population-1-2", "custom-999", "nonsense"):
+        with pytest.raises(UnknownGroup):
+            get_group(bad)
+
+
+def test_a_history_carries_an_earlier_framework_version_over_with_its_mapping(group_world):
+    rounds = municipality_rounds(group_world["small"], group_world["framework"])
+    assert [(r.year, r.version, r.mapped) for r in rounds] == [
+        (2014, "2012", True),
+        (2019, "2020", False),
+        (2023, "2020", False),
+    ]
+    # Area 2 of 2012 (accessibility, user orientation) became area 5 of 2020.
+    assert rounds[0].areas["5"] == Fraction(20)
+    assert rounds[0].areas["7"] == Fraction(30)  # 2012's area 6, the employer, is now 7
+    assert "revidert i 2020" in rounds[0].note["nb"]
+
+
+def test_the_comparison_page_ranks_and_averages_the_group(client, group_world, evaluator):
+    client.force_login(evaluator)
+    url = reverse("comparisons:comparison")
+    page = client.get(url, {"group": "all", "municipality": group_world["large"].pk})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index("Storby kommune") < html.index("Exempelby kommun") < html.index("Lillevik")
+    assert "3 kommuner" in html
+    assert "<strong>413</strong> av 800" in html  # (480 + 440 + 320) / 3 = 413.3
+    assert 'class="highlight"' in html and "<svg" in html
+    by_name = client.get(url, {"group": "all", "sort": "name"}).content.decode()
+    assert by_name.index("Exempelby") < by_name.index("Lillevik") < by_name.index("Storby")
+    assert client.get(url, {"group": "country-DK"}).status_code == 404
+
+
+def test_the_history_page_shows_every_round_and_the_version_break(client, group_world, evaluator):
+    client.force_login(evaluator)
+    response = client.get(reverse("comparisons:history", args=[group_world["small"].pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for year in ("2014", "2019", "2023"):
+        assert year in html
+    assert "revidert i 2020" in html  # the note about the framework change
+    assert "<svg" in html and "2026" not in html  # drafts are not part of the history
+
+
+@pytest.mark.parametrize("name", ["comparisons:comparison", "comparisons:history"])
+def test_anonymous_visitors_are_sent_to_log_in(client, group_world, name):
+    args = [group_world["small"].pk] if name.endswith("history") else []
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_comparison_page_keeps_its_query_count_flat(
+    client, group_world, evaluator, django_assert_max_num_queries
+):
+    client.force_login(evaluator)
+    client.get(reverse("comparisons:comparison"))  # computes and stores the summaries
+    with django_assert_max_num_queries(10):
+        client.get(reverse("comparisons:comparison"))
