@@ -132,3 +132,29 @@ def test_the_comparison_page_keeps_its_query_count_flat(
     client.get(reverse("comparisons:comparison"))  # computes and stores the summaries
     with django_assert_max_num_queries(10):
         client.get(reverse("comparisons:comparison"))
+
+
+def test_the_report_compares_with_the_chosen_group(client, group_world, world):
+    from kommunekompass.reports.data import build_report
+
+    evaluation = world.published  # Fjordvik 2023, in the group world's framework
+    report = build_report(evaluation)
+    assert report.group_key == "all" and report.standing.size == 4
+    swedish = build_report(evaluation, "country-SE")
+    assert sorted(m.name for m in swedish.group) == ["Exempelby kommun", "Fjordvik kommune"]
+    assert "Sverige" in swedish.group_name
+    page = client.get(reverse("reports:report", args=[evaluation.pk]), {"group": "country-SE"})
+    assert "kommuner i Sverige" in page.content.decode()
+
+
+def test_the_evaluator_sets_the_reports_default_group(client, group_world, world):
+    url = reverse("evaluations:comparison_group", args=[world.draft.pk])
+    client.force_login(world.coordinator)
+    assert client.post(url, {"group": "country-SE"}).status_code == 403
+    client.force_login(world.eva)
+    assert client.post(url, {"group": "nonsense"}).status_code == 302
+    world.draft.refresh_from_db()
+    assert world.draft.comparison_group == "all"
+    client.post(url, {"group": "country-SE"})
+    world.draft.refresh_from_db()
+    assert world.draft.comparison_group == "country-SE"

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/", evaluation.evaluation_detail, name="detail"),
     path("<int:pk>/status/", evaluation.evaluation_status, name="status"),
     path("<int:pk>/history/", evaluation.evaluation_history, name="history"),
+    path(
+        "<int:pk>/comparison-group/",
+        evaluation.evaluation_comparison_group,
+        name="comparison_group",
+    ),
     path("<int:pk>/areas/<str:area_code>/", scoring.scoring_page, name="area"),
     path("<int:pk>/questions/<str:question_code>/", scoring.save_question, name="save_question"),
     path("<int:pk>/areas/<str:area_code>/findings/", findings.findings_page, name="findings"),

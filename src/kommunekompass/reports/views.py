@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
+from kommunekompass.comparisons.groups import group_choices
 from kommunekompass.evaluations.access import get_evaluation
 from kommunekompass.reports.data import build_report
 from kommunekompass.reports.render import render_pdf, report_context
@@ -23,13 +24,19 @@ ASCII_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å
 
 def report_page(request, pk):
     evaluation, access = get_evaluation(request.user, pk, "result")
-    context = report_context(build_report(evaluation))
-    return render(request, "reports/report_page.html", {**context, "access": access})
+    report = build_report(evaluation, request.GET.get("group"))
+    context = report_context(report)
+    return render(
+        request,
+        "reports/report_page.html",
+        {**context, "access": access, "groups": group_choices()},
+    )
 
 
 def report_pdf(request, pk):
     evaluation, _access = get_evaluation(request.user, pk, "result")
-    response = HttpResponse(render_pdf(build_report(evaluation)), content_type="application/pdf")
+    report = build_report(evaluation, request.GET.get("group"))
+    response = HttpResponse(render_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(evaluation, "pdf")}"'
     return response
 
@@ -37,7 +44,7 @@ def report_pdf(request, pk):
 def report_xlsx(request, pk):
     evaluation, _access = get_evaluation(request.user, pk, "result")
     response = HttpResponse(
-        render_xlsx(build_report(evaluation)),
+        render_xlsx(build_report(evaluation, request.GET.get("group"))),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (

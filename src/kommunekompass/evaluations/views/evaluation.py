@@ -9,15 +9,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kommunekompass.comparisons.groups import UnknownGroup, get_group, group_choices
 from kommunekompass.evaluations.access import (
     get_evaluation,
     is_evaluator,
     member_published_evaluations,
     work_visible_evaluations,
 )
-from kommunekompass.evaluations.audit import record
+from kommunekompass.evaluations.audit import record, touch
 from kommunekompass.evaluations.forms import EvaluationForm, MunicipalityForm, StatusForm
-from kommunekompass.evaluations.models import AuditEntry, Municipality
+from kommunekompass.evaluations.models import AuditEntry, Evaluation, Municipality
 from kommunekompass.evaluations.scores import areas_with_results, evaluation_result
 from kommunekompass.evaluations.workflow import TransitionError, change_status
 
@@ -90,6 +91,7 @@ def evaluation_detail(request, pk):
             "interviews": evaluation.interviews.all(),
             "evidence_count": evaluation.evidence.count(),
             "status_form": StatusForm(),
+            "groups": group_choices(),
         },
     )
 
@@ -124,6 +126,22 @@ def evaluation_status(request, pk):
         request,
         _("The evaluation is now “%(status)s”.") % {"status": evaluation.get_status_display()},
     )
+    return redirect("evaluations:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def evaluation_comparison_group(request, pk):
+    evaluation, access = get_evaluation(request.user, pk, "manage")
+    key = request.POST.get("group", "")
+    try:
+        group = get_group(key)
+    except UnknownGroup:
+        messages.error(request, _("No such comparison group."))
+        return redirect("evaluations:detail", pk=pk)
+    Evaluation.objects.filter(pk=pk).update(comparison_group=group.key)
+    touch(evaluation)
+    messages.success(request, _("The report now compares with %(group)s.") % {"group": group.name})
     return redirect("evaluations:detail", pk=pk)
 
 
