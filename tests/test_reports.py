@@ -210,5 +210,9 @@ def test_the_report_command_names_an_unknown_evaluation(db, tmp_path):
 
 
 def test_the_report_is_built_in_a_fixed_number_of_queries(fjordvik, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    build_report(fjordvik)  # the first build stores the group's summaries
+    # 66 municipalities in the group, 3 in Norway's population band: the same queries.
+    with django_assert_max_num_queries(16):
         build_report(fjordvik)
+    with django_assert_max_num_queries(16):
+        build_report(fjordvik, "population-5000-20000")

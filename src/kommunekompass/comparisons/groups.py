@@ -8,12 +8,15 @@ version, the latest published evaluation of each member municipality.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from kommunekompass.comparisons.models import ComparisonGroup
+from kommunekompass.comparisons.ranking import Member
 from kommunekompass.evaluations.models import Evaluation, Municipality
+from kommunekompass.evaluations.summaries import summaries_for
 
 # Population bands (inhabitants, lower bound inclusive, upper bound exclusive).
 POPULATION_BANDS = [(0, 5_000), (5_000, 20_000), (20_000, 50_000), (50_000, None)]
@@ -90,14 +93,73 @@ def group_choices() -> list[tuple[str, str]]:
 
 def latest_evaluations(group: Group, framework) -> list[Evaluation]:
     """The latest published evaluation with `framework` of each municipality in the group."""
-    evaluations = (
+    candidates = (
         Evaluation.objects.filter(framework=framework, status=Evaluation.Status.PUBLISHED)
         .filter(municipality__in=Municipality.objects.filter(group.filter))
-        .select_related("municipality", "framework")
-        .defer("framework__document", "framework__source")
         .order_by("municipality_id", "-year", "-id")
+        .values_list("pk", "municipality_id")
     )
-    latest: dict[int, Evaluation] = {}
+    latest: dict[int, int] = {}
+    for pk, municipality_id in candidates:
+        latest.setdefault(municipality_id, pk)
+    evaluations = list(
+        Evaluation.objects.filter(pk__in=latest.values())
+        .select_related("municipality")
+        .only(
+            "pk",
+            "year",
+            "revision",
+            "result_level",
+            "status",
+            "framework_id",
+            "municipality__name",
+            "municipality__number",
+            "municipality__country",
+        )
+        .order_by("municipality__name", "pk")
+    )
     for evaluation in evaluations:
-        latest.setdefault(evaluation.municipality_id, evaluation)
-    return list(latest.values())
+        evaluation.framework = framework  # one framework for all: no query, no copies
+    return evaluations
+
+
+def group_rows(group: Group, framework) -> list[Member]:
+    """The group's latest published evaluations with their summaries, in one query (plus the
+    computing of any summary that is missing or stale, which happens once per change)."""
+    published = Evaluation.objects.filter(framework=framework, status=Evaluation.Status.PUBLISHED)
+    later = published.filter(municipality=OuterRef("municipality")).filter(
+        Q(year__gt=OuterRef("year")) | Q(year=OuterRef("year"), pk__gt=OuterRef("pk"))
+    )
+    latest = published.filter(municipality__in=Municipality.objects.filter(group.filter)).filter(
+        ~Exists(later)
+    )
+    fields = (
+        "pk",
+        "municipality_id",
+        "municipality__name",
+        "year",
+        "result_level",
+        "revision",
+        "summary__revision",
+        "summary__total",
+        "summary__areas",
+        "summary__complete",
+    )
+    rows = list(latest.values_list(*fields))
+    stale = [row[0] for row in rows if row[6] is None or row[6] != row[5]]
+    if stale:
+        evaluations = list(Evaluation.objects.filter(pk__in=stale).select_related("framework"))
+        summaries_for(evaluations)
+        rows = list(latest.values_list(*fields))
+    return [
+        Member(
+            pk,
+            name,
+            year,
+            total,
+            {code: Decimal(points) for code, points in (areas or {}).items()},
+            municipality_id,
+            level,
+        )
+        for pk, municipality_id, name, year, level, _rev, _srev, total, areas, _complete in rows
+    ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Member:
     """One municipality's evaluation in a comparison group."""
 
@@ -15,6 +15,8 @@ class Member:
     year: int
     total: Fraction
     areas: dict[str, Fraction]  # area code -> points
+    municipality_id: int | None = None
+    level: str = "question"  # the level the evaluation's results are known at
 
 
 @dataclass(frozen=True)
@@ -25,17 +27,18 @@ class Standing:
     percentile: Fraction  # share of the other members with a lower total, 0..1
 
 
-def average_by_area(members: list[Member]) -> dict[str, Fraction]:
+def average_by_area(members: list[Member]):
+    """{area code: average points}; exact for fractions, decimal for decimals."""
     if not members:
         return {}
     codes = members[0].areas.keys()
     return {code: sum(m.areas.get(code, 0) for m in members) / len(members) for code in codes}
 
 
-def average_total(members: list[Member]) -> Fraction | None:
+def average_total(members: list[Member]):
     if not members:
         return None
-    return sum((m.total for m in members), Fraction(0)) / len(members)
+    return sum(m.total for m in members) / len(members)
 
 
 def ranked(members: list[Member]) -> list[Member]:

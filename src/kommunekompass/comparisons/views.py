@@ -1,7 +1,10 @@
 """The comparison page of a group, and a municipality's history. Both show published results
 only, which are public; they still ask for a login, like the rest of the working app."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -12,12 +15,11 @@ from kommunekompass.comparisons.groups import (
     UnknownGroup,
     get_group,
     group_choices,
-    latest_evaluations,
+    group_rows,
 )
 from kommunekompass.comparisons.history import municipality_rounds
-from kommunekompass.comparisons.ranking import Member, average_by_area, average_total, ranked
+from kommunekompass.comparisons.ranking import average_by_area, average_total, ranked
 from kommunekompass.evaluations.models import Municipality
-from kommunekompass.evaluations.summaries import summaries_for
 from kommunekompass.frameworks.models import Framework
 from kommunekompass.reports import charts
 
@@ -39,6 +41,24 @@ def _framework(request) -> Framework:
     return framework
 
 
+def _distribution_chart(members, highlight, spec) -> str:
+    """The histogram of totals; drawn once per set of totals and kept in the cache."""
+    if not members:
+        return ""
+    totals = tuple(sorted(float(m.total) for m in members))
+    marked = float(highlight.total) if highlight else None
+    label = highlight.name if highlight else ""
+    key = (
+        "distribution:"
+        + hashlib.sha256(repr((totals, marked, label, float(spec.max_points))).encode()).hexdigest()
+    )
+    svg = cache.get(key)
+    if svg is None:
+        svg = charts.distribution_chart(list(totals), marked, float(spec.max_points), label=label)
+        cache.set(key, svg, 60 * 60)
+    return svg
+
+
 @login_required
 def comparison_page(request):
     framework = _framework(request)
@@ -47,13 +67,7 @@ def comparison_page(request):
         group = get_group(request.GET.get("group") or "all")
     except UnknownGroup:
         raise Http404(_("No such comparison group.")) from None
-    evaluations = latest_evaluations(group, framework)
-    summaries = summaries_for(evaluations)
-    members = [
-        Member(e.pk, e.municipality.name, e.year, summaries[e.pk].total, summaries[e.pk].areas)
-        for e in evaluations
-    ]
-    by_id = {e.pk: e for e in evaluations}
+    members = group_rows(group, framework)
     # Rank by total; equal totals share the better rank.
     first_place = {}
     for position, member in enumerate(ranked(members), start=1):
@@ -72,19 +86,11 @@ def comparison_page(request):
         sort = "total"
         rows = ranked(members)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    averages = average_by_area(members)
 
     highlight_id = request.GET.get("municipality")
-    highlight = next(
-        (m for m in members if str(by_id[m.key].municipality_id) == highlight_id), None
-    )
-    chart = ""
-    if members:
-        chart = charts.distribution_chart(
-            [float(m.total) for m in members],
-            float(highlight.total) if highlight else None,
-            float(spec.max_points),
-            label=highlight.name if highlight else "",
-        )
+    highlight = next((m for m in members if str(m.municipality_id) == highlight_id), None)
+    chart = _distribution_chart(members, highlight, spec)
     return render(
         request,
         "comparisons/comparison.html",
@@ -98,7 +104,6 @@ def comparison_page(request):
             "rows": [
                 {
                     "member": m,
-                    "evaluation": by_id[m.key],
                     "rank": rank[m.key],
                     "areas": [m.areas.get(code) for code in area_codes],
                 }
@@ -106,7 +111,7 @@ def comparison_page(request):
             ],
             "count": len(members),
             "average_total": average_total(members),
-            "averages": [average_by_area(members).get(code) for code in area_codes],
+            "averages": [averages.get(code) for code in area_codes],
             "sort": sort,
             "chart": chart,
             "highlight": highlight,

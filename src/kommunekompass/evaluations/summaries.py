@@ -25,14 +25,18 @@ from kommunekompass.scoring.engine import Result, score_framework, score_reporte
 
 @dataclass(frozen=True)
 class Summary:
+    """Points to four decimals: plenty for comparing and ranking, and quick to add up.
+    (The engine's exact fractions stay the truth for an evaluation's own report.)"""
+
     evaluation_id: int
-    total: Fraction
-    max_points: Fraction
+    total: Decimal
+    max_points: Decimal
     complete: bool
-    areas: dict[str, Fraction]
+    areas: dict[str, Decimal]
 
 
-def _decimal(value: Fraction) -> Decimal:
+def _decimal(value) -> Decimal:
+    value = Fraction(value)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
 
 
@@ -70,10 +74,10 @@ def results_for(evaluations: list[Evaluation]) -> dict[int, Result]:
 def summary_of(evaluation_id: int, result: Result) -> Summary:
     return Summary(
         evaluation_id=evaluation_id,
-        total=result.points,
-        max_points=result.max_points,
+        total=_decimal(result.points),
+        max_points=_decimal(result.max_points),
         complete=result.complete,
-        areas={area.code: area.points for p in result.children for area in p.children},
+        areas={area.code: _decimal(area.points) for p in result.children for area in p.children},
     )
 
 
@@ -91,10 +95,10 @@ def summaries_for(evaluations: list[Evaluation]) -> dict[int, Summary]:
             continue
         summaries[evaluation.pk] = Summary(
             evaluation_id=evaluation.pk,
-            total=Fraction(row.total),
-            max_points=Fraction(row.max_points),
+            total=row.total,
+            max_points=row.max_points,
             complete=row.complete,
-            areas={code: Fraction(Decimal(points)) for code, points in row.areas.items()},
+            areas={code: Decimal(points) for code, points in row.areas.items()},
         )
     if stale:
         fresh = results_for(stale)
@@ -106,10 +110,10 @@ def summaries_for(evaluations: list[Evaluation]) -> dict[int, Summary]:
                 EvaluationSummary(
                     evaluation_id=evaluation.pk,
                     revision=evaluation.revision,
-                    total=_decimal(summary.total),
-                    max_points=_decimal(summary.max_points),
+                    total=summary.total,
+                    max_points=summary.max_points,
                     complete=summary.complete,
-                    areas={code: str(_decimal(p)) for code, p in summary.areas.items()},
+                    areas={code: str(p) for code, p in summary.areas.items()},
                 )
             )
         EvaluationSummary.objects.filter(evaluation__in=[e.pk for e in stale]).delete()

@@ -15,7 +15,7 @@ from kommunekompass.scoring.display import format_points
 
 
 def _percent(points, maximum) -> float:
-    return float(points / maximum * 100) if maximum else 0.0
+    return float(points) / float(maximum) * 100 if maximum else 0.0
 
 
 def chart_svgs(report: Report, language: str) -> dict:

@@ -33,3 +33,11 @@ def person(user) -> str:
 def anchor(code) -> str:
     """A code as it appears in HTML ids: "6.3.1" -> "6-3-1"."""
     return str(code).replace(".", "-")
+
+
+@register.filter
+def result_level(code) -> str:
+    """ "subarea" -> "delområde": the level an evaluation's results are known at."""
+    from kommunekompass.evaluations.models import ResultLevel
+
+    return dict(ResultLevel.choices).get(code, code)
