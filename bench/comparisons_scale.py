@@ -145,9 +145,7 @@ def pages(count: int, requests: int) -> dict:
     municipality = Municipality.objects.order_by("pk").first()
     results = {
         "comparison page (all)": measure(client, "/comparisons/?group=all", requests),
-        "ranking (by area 3)": measure(
-            client, "/comparisons/?group=all&sort=area-3", requests
-        ),
+        "ranking (by area 3)": measure(client, "/comparisons/?group=all&sort=area-3", requests),
         "history of one municipality": measure(
             client, f"/comparisons/municipalities/{municipality.pk}/", requests
         ),
