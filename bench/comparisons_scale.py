@@ -112,6 +112,13 @@ def populate(count: int, seed: int = 7) -> None:
                 for code, value in levels.items()
             ]
         Score.objects.bulk_create(scores, batch_size=5000)
+    # Fresh planner statistics, as the database's own maintenance (autovacuum on PostgreSQL)
+    # would have them; without them PostgreSQL plans the "latest per municipality" query for
+    # empty tables. ANALYZE is understood by SQLite and PostgreSQL alike.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def measure(client, url, requests: int):

@@ -1,7 +1,8 @@
 """Take screenshots of the app's pages into docs/screenshots/.
 
 Start the demo on a fresh data directory first (./scripts/run-demo: evaluation 1 is the
-published Fjordvik evaluation, 2 the Nordhei draft), then:
+published Fjordvik evaluation, 2 the Nordhei draft; municipality 3 is the first synthetic one,
+67 Midtre Gauldal), then:
     .venv/bin/python scripts/screenshots.py
 Uses Debian's Chromium (/usr/bin/chromium) through Playwright.
 """
@@ -33,6 +34,10 @@ PAGES = [
     ("findings-page", "/evaluations/1/areas/5/findings/", True),
     ("interviews", "/evaluations/1/interviews/", True),
     ("report-public", "/reports/1/", False),
+    ("comparison", "/comparisons/?municipality=1", True),
+    ("history-across-versions", "/comparisons/municipalities/3/", True),
+    ("history-midtre-gauldal", "/comparisons/municipalities/67/", True),
+    ("import-upload", "/imports/", True),
 ]
 
 

@@ -107,6 +107,13 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["municipality__name", "-year", "-id"]
+        indexes = [
+            # "the latest published evaluation of each municipality" (comparisons.groups)
+            models.Index(
+                fields=["municipality", "framework", "status", "year"],
+                name="evaluation_latest_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}"
