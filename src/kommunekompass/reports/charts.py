@@ -207,7 +207,18 @@ def rounds_chart(
         figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14)
         axes = figure.add_subplot()
         positions = list(range(len(years)))
-        axes.plot(positions, totals, color=ACCENT, marker="o", linewidth=2)
+        # One line per framework version: the line is broken where the framework changed.
+        start = 0
+        for index in range(1, len(years) + 1):
+            if index == len(years) or versions[index] != versions[start]:
+                axes.plot(
+                    positions[start:index],
+                    totals[start:index],
+                    color=ACCENT,
+                    marker="o",
+                    linewidth=2,
+                )
+                start = index
         for x, value in zip(positions, totals, strict=True):
             axes.annotate(
                 _number(value, 0, language),
