@@ -104,3 +104,9 @@ def test_the_sqlite_database_file_runs_in_wal_mode(tmp_path):
             assert cursor.fetchone()[0] == 30000
     finally:
         wrapper.close()
+
+
+def test_the_improvement_programme_is_kept_in_the_admin(admin_client):
+    for model in ("programme", "project", "indicator"):
+        assert admin_client.get(f"/admin/improvement/{model}/").status_code == 200
+        assert admin_client.get(f"/admin/improvement/{model}/add/").status_code == 200

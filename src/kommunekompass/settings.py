@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kommunekompass.reports",
     "kommunekompass.comparisons",
     "kommunekompass.imports",
+    "kommunekompass.improvement",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

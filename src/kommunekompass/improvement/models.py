@@ -1,0 +1,231 @@
+"""The improvement programme of a municipality (seeds 000, 001, 003).
+
+A programme has a steering group and a project group whose members come from the three parties
+of the tripartite cooperation (elected, management, union representatives) and employees. It
+runs improvement projects (sub-projects), each with the plan of seed 003, linked to the
+findings and focus areas it answers, and with indicators whose measurements show its effect.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kommunekompass.evaluations.models import Finding, Municipality
+from kommunekompass.frameworks.models import FocusArea
+from kommunekompass.improvement import measures
+
+
+class Programme(models.Model):
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="programme"
+    )
+    name = models.CharField(_("name"), max_length=200, default=_("Quality programme"))
+    started = models.DateField(_("started"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.name}"
+
+
+class GroupMember(models.Model):
+    class Group(models.TextChoices):
+        STEERING = "steering", _("Steering group")
+        PROJECT = "project", _("Project group")
+
+    class Party(models.TextChoices):
+        ELECTED = measures.ELECTED, _("Elected (folkevalgt)")
+        MANAGEMENT = measures.MANAGEMENT, _("Management (leder)")
+        UNION = measures.UNION, _("Union representative (tillitsvalgt)")
+        EMPLOYEE = measures.EMPLOYEE, _("Employee")
+
+    class Function(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        SECRETARY = "secretary", _("Secretary")
+        PROJECT_LEADER = "project_leader", _("Project leader")
+        MEMBER = "member", _("Member")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="members")
+    group = models.CharField(_("group"), max_length=16, choices=Group.choices)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    party = models.CharField(_("party"), max_length=16, choices=Party.choices)
+    function = models.CharField(
+        _("function"), max_length=16, choices=Function.choices, default=Function.MEMBER
+    )
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        ordering = ["group", "function", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_party_display()})"
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        OFF_TRACK = "off_track", _("Off track")
+        FINISHED = "finished", _("Finished")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    # 1 Goals and frames
+    background = models.TextField(_("background"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    frames = models.TextField(_("frames"), blank=True)
+    # 2 Scope and limits, reports and measurements
+    scope = models.TextField(_("scope and limits"), blank=True)
+    reports = models.TextField(_("reports and measurements"), blank=True)
+    # 3 Organisation
+    project_leader = models.CharField(_("project leader"), max_length=200, blank=True)
+    responsible_leader = models.CharField(_("responsible leader"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=200, blank=True)
+    # 5 Quality assurance (risks are rows of their own), 6 execution, and the end
+    quality_assurance = models.TextField(_("quality assurance"), blank=True)
+    main_activities = models.TextField(_("main activities"), blank=True)
+    evaluation_report = models.TextField(_("evaluation report"), blank=True)
+    starts = models.DateField(_("starts"), null=True, blank=True)
+    ends = models.DateField(_("ends"), null=True, blank=True)
+    findings = models.ManyToManyField(
+        Finding, blank=True, related_name="projects", verbose_name=_("findings it answers")
+    )
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="projects", verbose_name=_("focus areas")
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DecisionPoint(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField(_("no."))
+    decision = models.CharField(_("decision"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True)
+    basis = models.CharField(_("basis for the decision"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("decision point")
+        verbose_name_plural = _("decision points")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.decision}"
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    number = models.CharField(_("no."), max_length=16)
+    milestone = models.CharField(_("milestone"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True)
+    measurable_result = models.CharField(_("measurable result"), max_length=300, blank=True)
+    reached = models.BooleanField(_("reached"), default=False)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["date", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.milestone}"
+
+
+class Risk(models.Model):
+    """A critical success factor or risk: how likely, how bad, and what is done about it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    factor = models.CharField(_("success factor or risk"), max_length=300)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood (1-5)"), default=3)
+    impact = models.PositiveSmallIntegerField(_("impact (1-5)"), default=3)
+    measure = models.CharField(_("measure"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        ordering = ["-likelihood", "-impact"]
+
+    def __str__(self) -> str:
+        return self.factor
+
+
+class Indicator(models.Model):
+    """An effect goal's measure (måling av nytteverdi): a baseline, a target and measurements."""
+
+    class Kind(models.TextChoices):
+        CUSTOM = "custom", _("Own indicator")
+        SICK_LEAVE = "sick_leave", _("Sick leave (%)")
+        PRESENCE = "presence", _("Presence (%)")
+        EXPERIENCED_QUALITY = "experienced_quality", _("Experienced quality K = O / F")
+        DEVIATIONS_REPORTED = "deviations_reported", _("Deviations reported")
+        DEVIATIONS_CLOSED = "deviations_closed", _("Deviations closed")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.CUSTOM)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit of measure"), max_length=40, blank=True)
+    organisation_unit = models.CharField(_("measured at (unit)"), max_length=200, blank=True)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    period_end = models.DateField(_("end of period"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=4)
+    # For experienced quality: the scores K = O / F was computed from.
+    experience = models.DecimalField(
+        _("experience (O)"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    expectation = models.DecimalField(
+        _("expectation (F)"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_end"], name="measurement_period_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.period_end})"
