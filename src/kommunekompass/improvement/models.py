@@ -6,10 +6,11 @@ runs improvement projects (sub-projects), each with the plan of seed 003, linked
 findings and focus areas it answers, and with indicators whose measurements show its effect.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kommunekompass.evaluations.models import Finding, Municipality
+from kommunekompass.evaluations.models import Evaluation, Finding, Municipality
 from kommunekompass.frameworks.models import FocusArea
 from kommunekompass.improvement import measures
 
@@ -54,6 +55,16 @@ class GroupMember(models.Model):
     function = models.CharField(
         _("function"), max_length=16, choices=Function.choices, default=Function.MEMBER
     )
+    # The member's account, if they use Kommunekompass: project leaders then edit the programme,
+    # every other member reads it (see improvement.access).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programme_roles",
+        verbose_name=_("user account"),
+    )
 
     class Meta:
         verbose_name = _("group member")
@@ -95,6 +106,15 @@ class Project(models.Model):
     evaluation_report = models.TextField(_("evaluation report"), blank=True)
     starts = models.DateField(_("starts"), null=True, blank=True)
     ends = models.DateField(_("ends"), null=True, blank=True)
+    # The evaluation whose findings the project answers; its report's way forward lists it.
+    evaluation = models.ForeignKey(
+        Evaluation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("answers the evaluation"),
+    )
     findings = models.ManyToManyField(
         Finding, blank=True, related_name="projects", verbose_name=_("findings it answers")
     )
