@@ -1,10 +1,24 @@
 """The demo: fictional municipalities, one published evaluation scored in full, one draft."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from kommunekompass.evaluations.models import Evaluation, Membership
+from kommunekompass.evaluations.models import Evaluation, Finding, Membership
 from kommunekompass.evaluations.scores import evaluation_result
+from kommunekompass.improvement import measures
+from kommunekompass.improvement.demo import load_demo_programme, quarter_ends_before
+from kommunekompass.improvement.models import (
+    GroupMember,
+    Indicator,
+    Measurement,
+    Milestone,
+    Programme,
+    Project,
+)
 
 
 @pytest.fixture
@@ -81,3 +95,104 @@ def test_the_seeds_midtre_gauldal_figures_come_in_through_the_importer(demo):
     evaluation = Evaluation.objects.get(municipality__number="5027", year=2023)
     assert evaluation.result_level == "subarea" and evaluation.source.startswith("import")
     assert round(float(evaluation_result(evaluation).points), 1) == 549.3  # the parts
+
+
+PLAN_FIELDS = [
+    "background",
+    "goal",
+    "frames",
+    "scope",
+    "reports",
+    "project_leader",
+    "responsible_leader",
+    "unit",
+    "quality_assurance",
+    "main_activities",
+]
+
+
+def test_fjordvik_has_an_improvement_programme_in_tripartite_cooperation(demo):
+    programme = Programme.objects.get(municipality__country="NO", municipality__number="9901")
+    steering = programme.members.filter(group="steering").values_list("party", flat=True)
+    project_group = programme.members.filter(group="project").values_list("party", flat=True)
+    assert measures.missing_parties(list(steering)) == []
+    assert measures.missing_parties(list(project_group)) == ["elected"]
+    assert programme.members.filter(group="steering", function="chair", party="elected").exists()
+    leader = GroupMember.objects.get(user__username="project-leader")
+    assert (leader.programme, leader.function) == (programme, "project_leader")
+    steering_member = GroupMember.objects.get(user__username="steering")
+    assert (steering_member.group, steering_member.party) == ("steering", "union")
+    # their access comes from the groups, not from a membership
+    assert not Membership.objects.filter(user__username__in=["project-leader", "steering"])
+
+
+def test_the_demo_projects_answer_the_published_evaluation(demo):
+    evaluation = Evaluation.objects.get(municipality__number="9901", year=2026)
+    projects = Project.objects.filter(programme__municipality__number="9901")
+    assert projects.count() == 3
+    assert set(projects.values_list("status", flat=True)) == {"running", "at_risk", "planned"}
+    for project in projects:
+        assert project.evaluation == evaluation
+        assert all(getattr(project, field).strip() for field in PLAN_FIELDS), project
+        assert project.evaluation_report == ""
+        assert project.starts < project.ends
+        assert 1 <= project.findings.count() <= 2
+        assert set(project.findings.values_list("kind", flat=True)) <= {"challenge", "weakness"}
+        assert {f.focus_area for f in project.findings.all()} <= set(project.focus_areas.all())
+        assert 2 <= project.decisions.count() <= 3
+        assert 3 <= project.milestones.count() <= 4
+        assert 2 <= project.risks.count() <= 4
+    # the dashboard has weaknesses left that no project answers
+    assert Finding.objects.filter(
+        evaluation=evaluation, kind="weakness", projects__isnull=True
+    ).exists()
+
+
+def test_the_demo_milestones_are_relative_to_today(demo):
+    today = datetime.date.today()
+    milestones = Milestone.objects.filter(project__programme__municipality__number="9901")
+    pairs = list(milestones.values_list("date", "reached"))
+    assert measures.overdue(pairs, today) >= 1
+    assert measures.due_within(pairs, today, 30) >= 1
+    late = milestones.get(reached=False, date__lt=today)
+    assert 10 <= (today - late.date).days <= 20
+
+
+def test_the_demo_indicators_measure_sick_leave_and_experienced_quality(demo):
+    today = datetime.date.today()
+    indicators = Indicator.objects.filter(project__programme__municipality__number="9901")
+    assert {"sick_leave", "experienced_quality", "deviations_reported", "custom"} <= set(
+        indicators.values_list("kind", flat=True)
+    )
+    sick_leave = indicators.get(kind="sick_leave")
+    assert (sick_leave.unit, sick_leave.higher_is_better) == ("%", False)
+    assert (sick_leave.baseline, sick_leave.target) == (Decimal("7.8"), Decimal("6.5"))
+    dates = list(sick_leave.measurements.values_list("period_end", flat=True))
+    assert dates == quarter_ends_before(today, 4) and dates[-1] < today
+    quality = indicators.get(kind="experienced_quality")
+    assert (quality.baseline, quality.target) == (Decimal("0.82"), Decimal("1.0"))
+    assert quality.measurements.exists()
+    for measurement in quality.measurements.all():
+        k = measures.experienced_quality(measurement.experience, measurement.expectation)
+        assert measurement.value == k.quantize(Decimal("0.0001"))
+
+
+def test_quarter_ends_before_a_date():
+    assert quarter_ends_before(datetime.date(2026, 11, 22), 4) == [
+        datetime.date(2025, 12, 31),
+        datetime.date(2026, 3, 31),
+        datetime.date(2026, 6, 30),
+        datetime.date(2026, 9, 30),
+    ]
+    # a quarter end itself is not before the day
+    assert quarter_ends_before(datetime.date(2026, 3, 31), 1) == [datetime.date(2025, 12, 31)]
+    assert quarter_ends_before(datetime.date(2026, 4, 1), 1) == [datetime.date(2026, 3, 31)]
+
+
+def test_the_demo_programme_is_created_once(demo):
+    models = [Programme, GroupMember, Project, Milestone, Indicator, Measurement]
+    before = [model.objects.count() for model in models]
+    call_command("demo", stdout=open("/dev/null", "w"))
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert load_demo_programme(users, datetime.date.today()) is False
+    assert [model.objects.count() for model in models] == before

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/", include("kommunekompass.reports.urls")),
     path("comparisons/", include("kommunekompass.comparisons.urls")),
     path("imports/", include("kommunekompass.imports.urls")),
+    path("improvement/", include("kommunekompass.improvement.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,6 +3,9 @@
 Accepted: .xlsx (the first sheet), and CSV separated by semicolons or commas, in UTF-8 (with or
 without a byte order mark) or Windows-1252. Headers may be Norwegian, Swedish or English; each
 is mapped to a canonical column name. Numbers may use a decimal comma or point.
+
+The readers map headers with HEADERS (result files) unless given another mapping of canonical
+name -> aliases, as other importers do (e.g. improvement.measurement_import).
 """
 
 from __future__ import annotations
@@ -37,7 +40,18 @@ HEADERS = {
     "scope": ["omfang", "scope", "omfattning"],
     "result": ["resultat", "result", "resultat/analyse", "result/analysis", "resultat/analys"],
 }
-_LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+Headers = dict[str, list[str]]
+
+
+def _normalise(header) -> str:
+    return re.sub(r"\s+", " ", str(header or "").strip().lower())
+
+
+def _lookup_for(headers: Headers) -> dict[str, str]:
+    return {_normalise(alias): key for key, aliases in headers.items() for alias in aliases}
+
+
+_LOOKUP = _lookup_for(HEADERS)
 
 
 class FileUnreadable(ValueError):
@@ -54,9 +68,10 @@ class Table:
     dialect: str = ""  # e.g. "CSV, semicolon, UTF-8 with BOM"
 
 
-def canonical(header: str) -> str | None:
-    key = re.sub(r"\s+", " ", str(header or "").strip().lower())
-    return _LOOKUP.get(key)
+def canonical(header: str, headers: Headers | None = None) -> str | None:
+    """The canonical column a header names (None: not one of `headers`; default HEADERS)."""
+    lookup = _LOOKUP if headers is None else _lookup_for(headers)
+    return lookup.get(_normalise(header))
 
 
 def parse_number(text) -> Decimal | None:
@@ -96,11 +111,12 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "Windows-1252"
 
 
-def _table(filename, header_row, body, dialect) -> Table:
-    headers = [str(h or "").strip() for h in header_row]
+def _table(filename, header_row, body, dialect, headers: Headers | None = None) -> Table:
+    lookup = _LOOKUP if headers is None else _lookup_for(headers)
+    written = [str(h or "").strip() for h in header_row]
+    keys = [lookup.get(_normalise(header)) for header in written]
     columns, unknown = {}, []
-    for header in headers:
-        key = canonical(header)
+    for header, key in zip(written, keys, strict=True):
         if key is None:
             if header:
                 unknown.append(header)
@@ -109,16 +125,15 @@ def _table(filename, header_row, body, dialect) -> Table:
     rows = []
     for number, cells in body:
         values = {}
-        for header, cell in zip(headers, cells, strict=False):
-            key = canonical(header)
+        for key, cell in zip(keys, cells, strict=False):
             if key is not None and key not in values:
                 values[key] = "" if cell is None else cell
         if any(str(v).strip() for v in values.values()):
             rows.append((number, values))
-    return Table(filename, headers, columns, rows, unknown, dialect)
+    return Table(filename, written, columns, rows, unknown, dialect)
 
 
-def read_csv(data: bytes, filename: str) -> Table:
+def read_csv(data: bytes, filename: str, headers: Headers | None = None) -> Table:
     text, encoding = _decode(data)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
@@ -130,10 +145,10 @@ def read_csv(data: bytes, filename: str) -> Table:
         raise FileUnreadable(f"{filename}: the file is empty.")
     (_, header_row), body = numbered[0], numbered[1:]
     name = "semicolon" if delimiter == ";" else "comma"
-    return _table(filename, header_row, body, f"CSV, {name}-separated, {encoding}")
+    return _table(filename, header_row, body, f"CSV, {name}-separated, {encoding}", headers)
 
 
-def read_xlsx(data: bytes, filename: str) -> Table:
+def read_xlsx(data: bytes, filename: str, headers: Headers | None = None) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -157,13 +172,16 @@ def read_xlsx(data: bytes, filename: str) -> Table:
         )
         for number, row in body
     ]
-    return _table(filename, header_row, body, f"Excel workbook, sheet “{sheet.title}”")
+    return _table(filename, header_row, body, f"Excel workbook, sheet “{sheet.title}”", headers)
 
 
-def read_table(data: bytes, filename: str) -> Table:
-    """Read a results file; the kind is told by its content (a .xlsx is a zip archive)."""
+def read_table(data: bytes, filename: str, headers: Headers | None = None) -> Table:
+    """Read a results file; the kind is told by its content (a .xlsx is a zip archive).
+
+    `headers` maps canonical column names to the headers that mean them; None: HEADERS.
+    """
     if data.startswith(b"PK\x03\x04"):
-        return read_xlsx(data, filename)
+        return read_xlsx(data, filename, headers)
     if b"\x00" in data[:4096]:
         raise FileUnreadable(f"{filename}: not a CSV or .xlsx file.")
-    return read_csv(data, filename)
+    return read_csv(data, filename, headers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 # The three parties of the tripartite cooperation (trepartssamarbeid), and employees.
 ELECTED = "elected"
@@ -83,3 +83,68 @@ def missing_parties(parties: list[str]) -> list[str]:
     """The tripartite parties that have nobody in a group (empty when all three take part)."""
     present = set(parties)
     return [party for party in TRIPARTITE if party not in present]
+
+
+PERCENT_KINDS = ("sick_leave", "presence")
+COUNT_KINDS = ("deviations_reported", "deviations_closed")
+# How far a stated K may be from O / F (it is often rounded to three decimals).
+K_TOLERANCE = Decimal("0.0005")
+VALUE_PLACES = Decimal("0.0001")  # Measurement.value is Decimal(12, 4)
+SCORE_PLACES = Decimal("0.001")  # experience and expectation are Decimal(8, 3)
+
+
+class BadMeasurement(ValueError):
+    """A measurement that cannot be right for its kind of indicator. `column` is the one at
+    fault: "value", "experience" or "expectation"."""
+
+    def __init__(self, message: str, column: str = "value"):
+        super().__init__(message)
+        self.column = column
+
+
+def measured_value(
+    kind: str,
+    value: Decimal | None,
+    experience: Decimal | None = None,
+    expectation: Decimal | None = None,
+) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """The (value, experience, expectation) to store for one measurement of `kind`, checked
+    and rounded to the places the database keeps. Raises BadMeasurement.
+
+    Experienced quality may be given as K itself or as the experience (O) and expectation (F)
+    scores it is computed from; given both, they must agree. Percentages lie between 0 and 100;
+    counts of deviations are whole numbers, not below 0.
+    """
+    from django.utils.translation import gettext as _
+
+    if kind == "experienced_quality" and (experience is not None or expectation is not None):
+        if experience is None:
+            raise BadMeasurement(_("O and F are given together; O is missing."), "experience")
+        if expectation is None:
+            raise BadMeasurement(_("O and F are given together; F is missing."), "expectation")
+        if experience < 0:
+            raise BadMeasurement(_("The experience (O) cannot be below 0."), "experience")
+        if expectation <= 0:
+            raise BadMeasurement(
+                _("The expectation (F) must be above 0 to compute K = O / F."), "expectation"
+            )
+        experience = experience.quantize(SCORE_PLACES, ROUND_HALF_UP)
+        expectation = expectation.quantize(SCORE_PLACES, ROUND_HALF_UP)
+        computed = experienced_quality(experience, expectation).quantize(
+            VALUE_PLACES, ROUND_HALF_UP
+        )
+        if value is not None and abs(value - computed) > K_TOLERANCE:
+            raise BadMeasurement(
+                _("K = %(value)s does not match O / F = %(o)s / %(f)s = %(k)s.")
+                % {"value": value, "o": experience, "f": expectation, "k": computed}
+            )
+        return computed, experience, expectation
+    if value is None:
+        if kind == "experienced_quality":
+            raise BadMeasurement(_("Give either K, or both O and F."))
+        raise BadMeasurement(_("The value is missing."))
+    if kind in PERCENT_KINDS and not 0 <= value <= 100:
+        raise BadMeasurement(_("A percentage lies between 0 and 100."))
+    if kind in COUNT_KINDS and (value < 0 or value != value.to_integral_value()):
+        raise BadMeasurement(_("A number of deviations is a whole number, 0 or more."))
+    return value.quantize(VALUE_PLACES, ROUND_HALF_UP), None, None

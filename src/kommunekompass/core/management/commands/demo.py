@@ -1,5 +1,6 @@
 """`kommunekompass demo`: a ready-to-try installation. Safe to run again and again."""
 
+import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -13,19 +14,24 @@ from kommunekompass.evaluations.demo import load_demo_evaluations, load_syntheti
 from kommunekompass.evaluations.models import Membership, Municipality
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.imports.applying import import_results
+from kommunekompass.improvement.demo import load_demo_programme
 
 MIDTRE_GAULDAL = (
     Path(__file__).resolve().parents[3] / "imports" / "examples" / "midtre-gauldal-2023.csv"
 )
 
 # username, password, first name, last name, role, municipality number. Demo only: the
-# passwords are printed here and in the README.
+# passwords are printed here and in the README. The project leader and the steering group
+# member have no membership: their access comes from their place in Fjordvik's programme
+# groups (improvement.demo links them).
 DEMO_USERS = [
     ("admin", "kompass-admin", "Ada", "Administrator", "admin", None),
     ("evaluator", "kompass-evaluator", "Eva", "Evaluator", "evaluator", None),
     ("coordinator", "kompass-coordinator", "Kari", "Koordinator", "coordinator", "9901"),
     ("reader", "kompass-reader", "Rolf", "Representant", "reader", "9901"),
     ("reader-nordhei", "kompass-reader", "Nina", "Nordhei", "reader", "9902"),
+    ("project-leader", "kompass-leader", "Per", "Prosjektleder", "project_leader", None),
+    ("steering", "kompass-steering", "Tone", "Tillitsvalgt", "steering", None),
 ]
 
 
@@ -54,6 +60,9 @@ class Command(BaseCommand):
                 else "Synthetic comparison evaluations: already there"
             )
             self.import_midtre_gauldal()
+            created = load_demo_programme(users, datetime.date.today())
+            state = "created" if created else "already there"
+            self.stdout.write(f"Improvement programme Fjordvik: {state}")
 
     def create_users(self) -> dict:
         User = get_user_model()

@@ -1,0 +1,356 @@
+"""A project's plan as a printable document (HTML, PDF) and the programme as an .xlsx workbook.
+
+The plan follows the project-plan template of seed 003: 1 goals and frames, 2 scope, 3
+organisation, 4 decision points and milestones, 5 risks and quality assurance, 6 execution,
+7 measuring the benefit, 8 evaluation report.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+
+from kommunekompass.evaluations.models import Finding
+from kommunekompass.improvement import charts, measures
+from kommunekompass.improvement.models import (
+    GroupMember,
+    Indicator,
+    Measurement,
+    Programme,
+    Project,
+)
+from kommunekompass.reports.spreadsheet import _sheet
+from kommunekompass.scoring.display import format_points
+
+# Excel's built-in short date (format 14): Excel shows it in the reader's own date style.
+EXCEL_DATE = "mm-dd-yy"
+
+
+# --- Shared ------------------------------------------------------------------------------------
+
+
+def _measurements(indicator: Indicator) -> list[Measurement]:
+    return list(indicator.measurements.all())  # prefetched, ordered by period end
+
+
+def _status(indicator: Indicator) -> measures.IndicatorStatus:
+    return measures.indicator_status(
+        indicator.baseline,
+        indicator.target,
+        [(m.period_end, m.value) for m in _measurements(indicator)],
+        indicator.higher_is_better,
+    )
+
+
+def _is_overdue(milestone, today: datetime.date) -> bool:
+    return measures.overdue([(milestone.date, milestone.reached)], today) == 1
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return "–"
+    return _("Yes") if value else _("No")
+
+
+# --- The plan ----------------------------------------------------------------------------------
+
+
+def _plan_project(project: Project) -> Project:
+    """The project again, with every row the plan shows fetched in a fixed number of queries."""
+    return (
+        Project.objects.select_related("programme__municipality", "evaluation")
+        .prefetch_related(
+            "decisions",
+            "milestones",
+            "risks",
+            "focus_areas",
+            Prefetch("findings", queryset=Finding.objects.select_related("focus_area")),
+            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+            Prefetch(
+                "programme__members",
+                queryset=GroupMember.objects.filter(group=GroupMember.Group.PROJECT),
+                to_attr="project_group",
+            ),
+        )
+        .get(pk=project.pk)
+    )
+
+
+def _text(value: Decimal | None, decimals: int, language: str, *, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    text = format_points(Fraction(value), decimals, language)
+    if signed and value > 0:
+        return "+" + text
+    if signed and value < 0:
+        return "−" + text.lstrip("-")  # a real minus sign
+    return text
+
+
+def _indicator_row(indicator: Indicator, language: str) -> dict:
+    points = _measurements(indicator)
+    status = _status(indicator)
+    numbers = [indicator.baseline, indicator.target, *(m.value for m in points)]
+    decimals = charts.decimals_needed([float(n) for n in numbers if n is not None])
+    return {
+        "indicator": indicator,
+        "baseline": _text(indicator.baseline, decimals, language),
+        "target": _text(indicator.target, decimals, language),
+        "latest": _text(status.latest, decimals, language),
+        "change": _text(status.change, decimals, language, signed=True),
+        "on_target": status.on_target,
+        "count": len(points),
+        "chart": charts.indicator_chart(
+            [(date_format(m.period_end, "SHORT_DATE_FORMAT"), float(m.value)) for m in points],
+            baseline=None if indicator.baseline is None else float(indicator.baseline),
+            target=None if indicator.target is None else float(indicator.target),
+            unit=indicator.unit,
+            higher_is_better=indicator.higher_is_better,
+            language=language,
+            salt=f"indicator-{indicator.pk}",
+        ),
+    }
+
+
+def plan_context(project: Project, *, language: str, today: datetime.date) -> dict:
+    """What the plan template shows. Call with `language` active."""
+    project = _plan_project(project)
+    milestones = list(project.milestones.all())
+    for milestone in milestones:
+        milestone.is_overdue = _is_overdue(milestone, today)
+    return {
+        "project": project,
+        "programme": project.programme,
+        "municipality": project.programme.municipality,
+        "today": today,
+        "decisions": list(project.decisions.all()),
+        "milestones": milestones,
+        "overdue_count": sum(1 for m in milestones if m.is_overdue),
+        "risks": list(project.risks.all()),
+        "members": project.programme.project_group,
+        "findings": list(project.findings.all()),
+        "focus_areas": sorted(project.focus_areas.all(), key=lambda area: area.position),
+        "indicators": [_indicator_row(i, language) for i in project.indicators.all()],
+    }
+
+
+def plan_html(project: Project, *, language: str, today: datetime.date) -> str:
+    """The project plan as a standalone HTML document for print."""
+    with translation.override(language):
+        context = plan_context(project, language=language, today=today)
+        return render_to_string("improvement/plan_print.html", context)
+
+
+def plan_pdf(project: Project, *, language: str, today: datetime.date) -> bytes:
+    from kommunekompass.reports.render import html_to_pdf
+
+    return html_to_pdf(plan_html(project, language=language, today=today))
+
+
+# --- The programme as a workbook ---------------------------------------------------------------
+
+
+def _number(value: Decimal | None):
+    """A stored decimal as a number Excel keeps (None stays an empty cell)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _dates(sheet, *columns: int) -> None:
+    for column in columns:
+        for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            for cell in row:
+                cell.number_format = EXCEL_DATE
+
+
+def _wrap(sheet, *columns: int) -> None:
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = Alignment(vertical="top", wrap_text=cell.column in columns)
+
+
+def programme_xlsx(programme: Programme, *, today: datetime.date, language: str = "nb") -> bytes:
+    """The programme's projects, milestones, indicators, measurements and groups."""
+    with translation.override(language):
+        return _programme_xlsx(programme, today=today, language=language)
+
+
+def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str) -> bytes:
+    projects = list(
+        programme.projects.prefetch_related(
+            "milestones",
+            "focus_areas",
+            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+        )
+    )
+    members = list(programme.members.all())
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+
+    sheet = _sheet(
+        workbook,
+        _("Projects"),
+        [
+            _("Project"),
+            _("Status"),
+            _("Project leader"),
+            _("Unit"),
+            _("Starts"),
+            _("Ends"),
+            _("Focus areas"),
+            _("Milestones reached"),
+            _("Milestones"),
+            _("Overdue milestones"),
+            _("Indicators on target"),
+            _("Indicators"),
+        ],
+        [44, 14, 24, 24, 12, 12, 40, 12, 12, 12, 12, 12],
+    )
+    for project in projects:
+        milestones = list(project.milestones.all())
+        indicators = list(project.indicators.all())
+        areas = sorted(project.focus_areas.all(), key=lambda area: area.position)
+        sheet.append(
+            [
+                project.title,
+                str(project.get_status_display()),
+                project.project_leader,
+                project.unit,
+                project.starts,
+                project.ends,
+                "; ".join(f"{area.code} {area.localized(language)}" for area in areas),
+                sum(1 for m in milestones if m.reached),
+                len(milestones),
+                sum(1 for m in milestones if _is_overdue(m, today)),
+                sum(1 for i in indicators if _status(i).on_target),
+                len(indicators),
+            ]
+        )
+    _dates(sheet, 5, 6)
+    _wrap(sheet, 1, 7)
+
+    sheet = _sheet(
+        workbook,
+        _("Milestones"),
+        [
+            _("Project"),
+            _("No."),
+            _("Milestone"),
+            _("Date"),
+            _("Measurable result"),
+            _("Reached"),
+            _("Overdue"),
+        ],
+        [36, 6, 44, 12, 44, 10, 10],
+    )
+    for project in projects:
+        for milestone in project.milestones.all():
+            sheet.append(
+                [
+                    project.title,
+                    milestone.number,
+                    milestone.milestone,
+                    milestone.date,
+                    milestone.measurable_result,
+                    _yes_no(milestone.reached),
+                    _yes_no(_is_overdue(milestone, today)),
+                ]
+            )
+    _dates(sheet, 4)
+    _wrap(sheet, 1, 3, 5)
+
+    sheet = _sheet(
+        workbook,
+        _("Indicators"),
+        [
+            _("Project"),
+            _("Indicator"),
+            _("Kind"),
+            _("Unit of measure"),
+            _("Higher is better"),
+            _("Baseline"),
+            _("Target"),
+            _("Latest"),
+            _("Change since baseline"),
+            _("On target"),
+        ],
+        [36, 36, 24, 12, 12, 12, 12, 12, 14, 12],
+    )
+    for project in projects:
+        for indicator in project.indicators.all():
+            status = _status(indicator)
+            sheet.append(
+                [
+                    project.title,
+                    indicator.name,
+                    str(indicator.get_kind_display()),
+                    indicator.unit,
+                    _yes_no(indicator.higher_is_better),
+                    _number(indicator.baseline),
+                    _number(indicator.target),
+                    _number(status.latest),
+                    _number(status.change),
+                    None if status.on_target is None else _yes_no(status.on_target),
+                ]
+            )
+    _wrap(sheet, 1, 2)
+
+    sheet = _sheet(
+        workbook,
+        _("Measurements"),
+        [
+            _("Project"),
+            _("Indicator"),
+            _("End of period"),
+            _("Value"),
+            _("Experience (O)"),
+            _("Expectation (F)"),
+        ],
+        [36, 36, 14, 12, 14, 14],
+    )
+    for project in projects:
+        for indicator in project.indicators.all():
+            for measurement in _measurements(indicator):
+                sheet.append(
+                    [
+                        project.title,
+                        indicator.name,
+                        measurement.period_end,
+                        _number(measurement.value),
+                        _number(measurement.experience),
+                        _number(measurement.expectation),
+                    ]
+                )
+    _dates(sheet, 3)
+
+    sheet = _sheet(
+        workbook,
+        _("Groups"),
+        [_("Group"), _("Name"), _("Title"), _("Party"), _("Function")],
+        [18, 30, 30, 34, 16],
+    )
+    for member in members:
+        sheet.append(
+            [
+                str(member.get_group_display()),
+                member.name,
+                member.title,
+                str(member.get_party_display()),
+                str(member.get_function_display()),
+            ]
+        )
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

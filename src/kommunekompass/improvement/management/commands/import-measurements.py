@@ -1,0 +1,43 @@
+"""`kommunekompass import-measurements INDICATOR_ID FILE`: an indicator's measurements, all or
+nothing."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kommunekompass.improvement.measurement_import import import_measurements
+from kommunekompass.improvement.models import Indicator
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an indicator's measurements (a period and a value per row; for experienced "
+        "quality K, or O and F) from a CSV or .xlsx file. Every row is checked first; nothing "
+        "is written on an error."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("indicator", metavar="INDICATOR_ID", type=int)
+        parser.add_argument("file", metavar="FILE")
+        parser.add_argument("--dry-run", action="store_true", help="check and show, write nothing")
+
+    def handle(self, *args, indicator, file, dry_run, **options):
+        found = Indicator.objects.select_related("project").filter(pk=indicator).first()
+        if found is None:
+            raise CommandError(f"There is no indicator {indicator}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file.")
+        outcome = import_measurements(found, path.read_bytes(), path.name, dry_run=dry_run)
+        if outcome.problems:
+            for problem in outcome.problems:
+                self.stderr.write(self.style.ERROR(problem))
+            raise CommandError(
+                f"{len(outcome.problems)} problem(s); nothing was imported.", returncode=1
+            )
+        summary = f"{outcome.created} new, {outcome.updated} changed measurements for {found}"
+        if outcome.unchanged:
+            summary += f" ({outcome.unchanged} unchanged)"
+        if dry_run:
+            summary += " (dry run, nothing written)"
+        self.stdout.write(self.style.SUCCESS(summary + "."))

@@ -1,0 +1,42 @@
+"""Template filters of the improvement pages."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def measure(value, decimals=2):
+    """A measured value as the locale writes it, without trailing zeros: 7,8 · 0,82 · 12."""
+    if value in (None, ""):
+        return "–"
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), ROUND_HALF_UP)
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    places = len(text.split(".")[1]) if "." in text else 0
+    return number_format(Decimal(text), decimal_pos=places)
+
+
+@register.filter
+def signed(value, decimals=2):
+    """A change with its sign: +0,4 · −1,2 · 0."""
+    if value in (None, ""):
+        return "–"
+    text = measure(abs(Decimal(str(value))), decimals)
+    if Decimal(str(value)) > 0:
+        return f"+{text}"
+    if Decimal(str(value)) < 0:
+        return f"\u2212{text}"
+    return text
+
+
+@register.filter
+def on_target_count(row) -> str:
+    """“2 / 3”: indicators of a project row that have reached their target, of those with one."""
+    with_target = [i for i in row.indicators if i.indicator.target is not None]
+    reached = sum(1 for i in with_target if i.status.on_target)
+    return f"{reached} / {len(with_target)}" if with_target else "–"
