@@ -38,7 +38,24 @@ PAGES = [
     ("history-across-versions", "/comparisons/municipalities/3/", True),
     ("history-midtre-gauldal", "/comparisons/municipalities/67/", True),
     ("import-upload", "/imports/", True),
+    ("improvement-dashboard", "/improvement/1/", "coordinator"),
+    ("improvement-groups", "/improvement/1/groups/", "coordinator"),
+    ("improvement-project", "/improvement/projects/1/", "coordinator"),
+    ("improvement-indicator", "/improvement/indicators/1/", "coordinator"),
+    ("improvement-new-project", "/improvement/1/projects/new/?finding=FINDING", "coordinator"),
 ]
+# Other demo users than --user, for the pages only they may see.
+OTHER_USERS = {"coordinator": "kompass-coordinator"}
+
+
+def log_in(browser, base, username, password):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/")
+    return page
 
 
 def main() -> None:
@@ -55,14 +72,16 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         anonymous = browser.new_page(viewport={"width": 1280, "height": 900})
-        member = browser.new_page(viewport={"width": 1280, "height": 900})
-        member.goto(args.base + "/accounts/login/")
-        member.fill("#id_username", args.user)
-        member.fill("#id_password", args.password)
-        member.click("main button[type=submit]")
-        member.wait_for_url(args.base + "/")
-        for name, path, needs_login in PAGES:
-            page = member if needs_login else anonymous
+        pages = {True: log_in(browser, args.base, args.user, args.password), False: anonymous}
+        for username, password in OTHER_USERS.items():
+            pages[username] = log_in(browser, args.base, username, password)
+        for name, path, who in PAGES:
+            page = pages[who]
+            if "FINDING" in path:
+                # The first finding the dashboard offers to start a project from.
+                page.goto(args.base + "/improvement/1/")
+                link = page.locator("#unanswered a.small-link").first.get_attribute("href")
+                path = link
             page.goto(args.base + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(f"{name}.png  {page.title()}")

@@ -63,7 +63,7 @@ def _check(access: ProgrammeAccess, need: str) -> None:
     if need == "edit" and not access.edit:
         raise PermissionDenied(_("Only the coordinators and project leaders change the programme."))
     if need == "manage" and not access.manage:
-        raise PermissionDenied(_("Only the municipality's coordinators change the groups."))
+        raise PermissionDenied(_("Only the municipality's coordinators may do this."))
 
 
 def get_municipality(user, municipality_id, need: str = "read"):

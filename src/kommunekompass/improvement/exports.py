@@ -35,6 +35,14 @@ from kommunekompass.scoring.display import format_points
 # Excel's built-in short date (format 14): Excel shows it in the reader's own date style.
 EXCEL_DATE = "mm-dd-yy"
 
+# The project group in the plan: who leads first.
+FUNCTION_ORDER = [
+    GroupMember.Function.CHAIR,
+    GroupMember.Function.PROJECT_LEADER,
+    GroupMember.Function.SECRETARY,
+    GroupMember.Function.MEMBER,
+]
+
 
 # --- Shared ------------------------------------------------------------------------------------
 
@@ -137,7 +145,9 @@ def plan_context(project: Project, *, language: str, today: datetime.date) -> di
         "milestones": milestones,
         "overdue_count": sum(1 for m in milestones if m.is_overdue),
         "risks": list(project.risks.all()),
-        "members": project.programme.project_group,
+        "members": sorted(
+            project.programme.project_group, key=lambda m: FUNCTION_ORDER.index(m.function)
+        ),
         "findings": list(project.findings.all()),
         "focus_areas": sorted(project.focus_areas.all(), key=lambda area: area.position),
         "indicators": [_indicator_row(i, language) for i in project.indicators.all()],

@@ -42,6 +42,11 @@ class IndicatorStatus:
     improved: bool | None  # in the better direction since the baseline
     on_target: bool | None  # the target is reached (or passed, in the better direction)
 
+    @property
+    def worsened(self) -> bool:
+        """Moved away from the baseline in the wrong direction (no change is not worse)."""
+        return self.improved is False and self.change != 0
+
 
 def indicator_status(
     baseline: Decimal | None,

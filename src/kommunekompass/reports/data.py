@@ -24,6 +24,7 @@ from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Sc
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.evaluations.summaries import summaries_for, summary_of
 from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
+from kommunekompass.improvement.loop import loop_for
 from kommunekompass.scoring.engine import QuestionResult, Result, find
 
 
@@ -36,6 +37,9 @@ class AreaReport:
     # (year, points, is this evaluation, framework version), oldest first
     history: list[tuple[int, Fraction, bool, str]]
     group_average: Fraction | None
+    # Improvement projects that answer this evaluation, and those that answered the previous one
+    projects: list = field(default_factory=list)
+    earlier_projects: list = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +75,11 @@ class Report:
     group_key: str = "all"
     version_note: dict = field(default_factory=dict)
     dimension_codes: list[str] = field(default_factory=list)
+    previous_evaluation: Evaluation | None = None
+
+    @property
+    def has_projects(self) -> bool:
+        return any(area.projects for area in self.areas)
 
     @property
     def spec(self):
@@ -148,6 +157,7 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
     ):
         findings_by_area[finding.focus_area.code][finding.kind].append(finding)
 
+    loop = loop_for(evaluation)
     areas = []
     for area in spec.areas:
         node = find(result, area.code)
@@ -162,6 +172,8 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
                 ],
                 history=history_by_area[area.code],
                 group_average=averages.get(area.code),
+                projects=loop.answering.get(area.code, []),
+                earlier_projects=loop.since_previous.get(area.code, []),
             )
         )
 
@@ -221,4 +233,5 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
         standing=standing(members, evaluation.pk),
         is_draft=not evaluation.is_published,
         dimension_codes=dimension_codes,
+        previous_evaluation=loop.previous,
     )

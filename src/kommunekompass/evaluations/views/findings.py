@@ -12,6 +12,7 @@ from kommunekompass.evaluations.access import get_evaluation
 from kommunekompass.evaluations.forms import FindingForm
 from kommunekompass.evaluations.models import Finding
 from kommunekompass.frameworks.models import FocusArea
+from kommunekompass.improvement.access import access_for as programme_access
 
 
 def _focus_area(evaluation, code):
@@ -68,6 +69,9 @@ def findings_page(request, pk, area_code):
             "focus_area": focus_area,
             "columns": _columns(evaluation, focus_area),
             "form": form,
+            # From a published evaluation's challenges and weaknesses, improvement projects start.
+            "can_start_projects": evaluation.is_published
+            and programme_access(request.user, evaluation.municipality_id).edit,
         },
         status=status,
     )

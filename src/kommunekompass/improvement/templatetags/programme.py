@@ -40,3 +40,11 @@ def on_target_count(row) -> str:
     with_target = [i for i in row.indicators if i.indicator.target is not None]
     reached = sum(1 for i in with_target if i.status.on_target)
     return f"{reached} / {len(with_target)}" if with_target else "–"
+
+
+@register.filter
+def presence(sick_leave):
+    """Presence in per cent from sick leave in per cent."""
+    from kommunekompass.improvement.measures import presence as from_sick_leave
+
+    return None if sick_leave is None else from_sick_leave(Decimal(str(sick_leave)))

@@ -22,6 +22,7 @@ from kommunekompass.improvement.forms import (
     open_findings,
 )
 from kommunekompass.improvement.models import DecisionPoint, Milestone, Project, Risk
+from kommunekompass.improvement.views.indicators import chart_for
 from kommunekompass.improvement.views.programme import programme_of, today
 
 # The plan's tables: URL segment -> (model, form, heading of the section)
@@ -84,6 +85,8 @@ def project_create(request, municipality_id):
 def project_detail(request, pk):
     project, access = get_project(request.user, pk)
     row = project_rows(projects_with_details(Project.objects.filter(pk=project.pk)), today())[0]
+    language = get_language() or "nb"
+    charts = [(item, chart_for(item.indicator, language)) for item in row.indicators]
     return render(
         request,
         "improvement/project_detail.html",
@@ -97,6 +100,7 @@ def project_detail(request, pk):
             "findings": project.findings.select_related("focus_area", "evaluation"),
             "project_group": project.programme.members.filter(group="project"),
             "forms": {kind: form() for kind, (_model, form, _label) in ROWS.items()},
+            "charts": charts,
             "today": today(),
         },
     )

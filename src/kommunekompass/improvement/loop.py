@@ -1,0 +1,85 @@
+"""Closing the loop between evaluations and improvement work.
+
+- the way forward of an evaluation's report: the projects that answer the evaluation, per focus
+  area, with their indicators' change since baseline;
+- a later evaluation shows, per focus area, the projects run since the previous evaluation:
+  those that answer the municipality's previous published evaluation.
+
+Projects are matched to areas by focus-area code, so a project linked to area 8 of one framework
+version shows under area 8 of the next.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kommunekompass.evaluations.models import Evaluation
+from kommunekompass.improvement.dashboard import IndicatorRow, indicator_rows
+from kommunekompass.improvement.models import Indicator, Measurement, Project
+
+
+@dataclass
+class LoopProject:
+    project: Project
+    indicators: list[IndicatorRow]
+
+
+@dataclass
+class Loop:
+    answering: dict[str, list[LoopProject]] = field(default_factory=dict)
+    previous: Evaluation | None = None
+    since_previous: dict[str, list[LoopProject]] = field(default_factory=dict)
+
+
+def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    return (
+        Evaluation.objects.filter(
+            municipality_id=evaluation.municipality_id,
+            status=Evaluation.Status.PUBLISHED,
+            year__lt=evaluation.year,
+        )
+        .order_by("-year", "-id")
+        .first()
+    )
+
+
+def _by_area(projects) -> dict[str, list[LoopProject]]:
+    areas: dict[str, list[LoopProject]] = defaultdict(list)
+    for project in projects:
+        entry = LoopProject(project, indicator_rows(project.indicators.all()))
+        for code in sorted({area.code for area in project.focus_areas.all()}):
+            areas[code].append(entry)
+    return dict(areas)
+
+
+def _projects(evaluation_ids: list[int]):
+    from django.db.models import Prefetch
+
+    return (
+        Project.objects.filter(evaluation_id__in=evaluation_ids)
+        .order_by("title")
+        .prefetch_related(
+            "focus_areas",
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("measurements", queryset=Measurement.objects.order_by("period_end"))
+                ),
+            ),
+        )
+    )
+
+
+def loop_for(evaluation: Evaluation) -> Loop:
+    """The projects answering `evaluation` and those answering the one before it, per area."""
+    previous = previous_evaluation(evaluation)
+    ids = [evaluation.pk] + ([previous.pk] if previous else [])
+    projects = list(_projects(ids))
+    return Loop(
+        answering=_by_area(p for p in projects if p.evaluation_id == evaluation.pk),
+        previous=previous,
+        since_previous=_by_area(
+            p for p in projects if previous is not None and p.evaluation_id == previous.pk
+        ),
+    )
