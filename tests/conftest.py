@@ -89,3 +89,7 @@ def world(db, kommunekompass_framework):
     )
     w.nordhei_draft = make_evaluation(w.nordhei, w.framework, evaluators=[w.otto])
     return w
+
+
+# The improvement programme's fixtures live in their own module.
+from tests.improvement_world import frozen_today, programme  # noqa: E402, F401

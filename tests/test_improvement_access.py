@@ -8,8 +8,6 @@ import pytest
 from django.urls import reverse
 
 from kommunekompass.improvement.models import DecisionPoint, Measurement, Project
-from tests.improvement_world import programme  # noqa: F401 (fixture)
-from tests.improvement_world import frozen_today  # noqa: F401 (fixture)
 
 EVERYONE = [
     "admin",
@@ -91,7 +89,7 @@ def test_it_shows_every_page_only_to_the_people_of_the_municipality(client, prog
 @pytest.mark.parametrize("who", sorted(set(EVERYONE) - EDITORS))
 def test_it_refuses_every_change_from_those_who_may_not_make_it(client, programme, who):
     client.force_login(getattr(programme, who))
-    for url, data, allowed in posts(programme):
+    for url, data, _allowed in posts(programme):
         response = client.post(url, data)
         assert response.status_code == (403 if who in READERS else 404), (who, url)
     # Nothing changed.
@@ -146,7 +144,5 @@ def test_it_answers_404_for_rows_of_another_project(client, programme):
     assert client.get(url).status_code == 404
     url = reverse("improvement:row", args=[other.pk, "nonsense", programme.milestone.pk])
     assert client.get(url).status_code == 404
-    url = reverse(
-        "improvement:measurement_delete", args=[programme.indicator.pk + 999, 1]
-    )
+    url = reverse("improvement:measurement_delete", args=[programme.indicator.pk + 999, 1])
     assert client.post(url).status_code == 404

@@ -246,7 +246,8 @@ def test_it_counts_deviations_in_whole_numbers(project, text, ok):
     assert (outcome.problems == []) is ok
     if not ok:
         assert outcome.problems == [
-            f"Row 2, column “Antall”: “{text}”: A number of deviations is a whole number, 0 or more."
+            f"Row 2, column “Antall”: “{text}”: "
+            "A number of deviations is a whole number, 0 or more."
         ]
 
 

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from kommunekompass.evaluations.models import Evaluation, Finding
 from kommunekompass.improvement import measures
+from kommunekompass.improvement.charts import decimals_needed
 from kommunekompass.improvement.models import (
     GroupMember,
     Indicator,
@@ -29,6 +30,13 @@ class IndicatorRow:
     indicator: Indicator
     status: measures.IndicatorStatus
     values: list[tuple[datetime.date, object]]
+
+    @property
+    def places(self) -> int:
+        """The decimals that show every figure of the indicator as stored: 7,0 beside 7,6."""
+        figures = [value for _date, value in self.values]
+        figures += [self.indicator.baseline, self.indicator.target]
+        return decimals_needed([float(f) for f in figures if f is not None], most=4)
 
 
 @dataclass

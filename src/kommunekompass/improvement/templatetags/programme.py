@@ -22,11 +22,20 @@ def measure(value, decimals=2):
 
 
 @register.filter
+def fixed(value, places):
+    """A value with exactly `places` decimals, as the locale writes it: 7,0 · 0,8235."""
+    if value in (None, ""):
+        return "–"
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
+    return number_format(number, decimal_pos=int(places))
+
+
+@register.filter
 def signed(value, decimals=2):
     """A change with its sign: +0,4 · −1,2 · 0."""
     if value in (None, ""):
         return "–"
-    text = measure(abs(Decimal(str(value))), decimals)
+    text = fixed(abs(Decimal(str(value))), decimals)
     if Decimal(str(value)) > 0:
         return f"+{text}"
     if Decimal(str(value)) < 0:
