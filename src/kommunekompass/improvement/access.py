@@ -77,7 +77,7 @@ def get_municipality(user, municipality_id, need: str = "read"):
 
 def get_project(user, project_id, need: str = "read"):
     project = (
-        Project.objects.select_related("programme__municipality", "evaluation")
+        Project.objects.select_related("programme__municipality", "evaluation__municipality")
         .filter(pk=project_id)
         .first()
     )
