@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 from kommunekompass.evaluations.models import Evaluation, Finding
 from kommunekompass.improvement import measures
-from kommunekompass.improvement.charts import decimals_needed
+from kommunekompass.improvement.charts import decimals_needed, indicator_chart
 from kommunekompass.improvement.models import (
     GroupMember,
     Indicator,
@@ -23,6 +23,7 @@ from kommunekompass.improvement.models import (
     Programme,
     Project,
 )
+from kommunekompass.improvement.periods import period_label
 
 
 @dataclass
@@ -84,12 +85,28 @@ def indicator_rows(indicators) -> list[IndicatorRow]:
     return rows
 
 
+def chart_for(indicator: Indicator, language: str) -> str:
+    """The indicator's chart as inline SVG, over period labels (measurements prefetched)."""
+    return indicator_chart(
+        [
+            (period_label(m.period_end, indicator.frequency, language), float(m.value))
+            for m in indicator.measurements.all()
+        ],
+        baseline=float(indicator.baseline) if indicator.baseline is not None else None,
+        target=float(indicator.target) if indicator.target is not None else None,
+        unit=indicator.unit,
+        higher_is_better=indicator.higher_is_better,
+        language=language,
+        salt=f"indicator-{indicator.pk}",
+    )
+
+
 def project_rows(projects, today: datetime.date) -> list[ProjectRow]:
     """Rows for projects fetched with `projects_with_details`."""
     rows = []
     for project in projects:
         milestones = list(project.milestones.all())
-        overdue = [m for m in milestones if measures.overdue([(m.date, m.reached)], today)]
+        overdue = [m for m in milestones if measures.is_overdue(m.date, m.reached, today)]
         rows.append(
             ProjectRow(project, milestones, overdue, indicator_rows(project.indicators.all()))
         )
@@ -139,12 +156,11 @@ def build_dashboard(municipality, today: datetime.date) -> Dashboard:
         board.by_status.append(
             (status, str(label), [row for row in board.projects if row.project.status == status])
         )
-    end = today + datetime.timedelta(days=30)
     for row in board.projects:
         for milestone in row.overdue:
             board.overdue.append((row.project, milestone))
         for milestone in row.milestones:
-            if milestone.date and today <= milestone.date <= end and not milestone.reached:
+            if measures.is_due_within(milestone.date, milestone.reached, today):
                 board.due_soon.append((row.project, milestone))
         for indicator in row.indicators:
             if indicator.status.on_target is False:

@@ -10,27 +10,27 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from kommunekompass.evaluations.models import Finding
-from kommunekompass.improvement import charts, measures
+from kommunekompass.improvement.dashboard import (
+    ProjectRow,
+    chart_for,
+    project_rows,
+    projects_with_details,
+)
 from kommunekompass.improvement.models import (
     GroupMember,
-    Indicator,
-    Measurement,
     Programme,
     Project,
 )
 from kommunekompass.reports.spreadsheet import _sheet
-from kommunekompass.scoring.display import format_points
 
 # Excel's built-in short date (format 14): Excel shows it in the reader's own date style.
 EXCEL_DATE = "mm-dd-yy"
@@ -47,23 +47,6 @@ FUNCTION_ORDER = [
 # --- Shared ------------------------------------------------------------------------------------
 
 
-def _measurements(indicator: Indicator) -> list[Measurement]:
-    return list(indicator.measurements.all())  # prefetched, ordered by period end
-
-
-def _status(indicator: Indicator) -> measures.IndicatorStatus:
-    return measures.indicator_status(
-        indicator.baseline,
-        indicator.target,
-        [(m.period_end, m.value) for m in _measurements(indicator)],
-        indicator.higher_is_better,
-    )
-
-
-def _is_overdue(milestone, today: datetime.date) -> bool:
-    return measures.overdue([(milestone.date, milestone.reached)], today) == 1
-
-
 def _yes_no(value: bool | None) -> str:
     if value is None:
         return "–"
@@ -73,84 +56,47 @@ def _yes_no(value: bool | None) -> str:
 # --- The plan ----------------------------------------------------------------------------------
 
 
-def _plan_project(project: Project) -> Project:
-    """The project again, with every row the plan shows fetched in a fixed number of queries."""
-    return (
-        Project.objects.select_related("programme__municipality", "evaluation")
+def _plan_row(project: Project, today: datetime.date) -> ProjectRow:
+    """The project as a dashboard row, with every other row the plan shows, in a fixed number of
+    queries."""
+    projects = projects_with_details(
+        Project.objects.filter(pk=project.pk)
+        .select_related("programme__municipality", "evaluation__municipality")
         .prefetch_related(
             "decisions",
-            "milestones",
             "risks",
-            "focus_areas",
             Prefetch("findings", queryset=Finding.objects.select_related("focus_area")),
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
             Prefetch(
                 "programme__members",
                 queryset=GroupMember.objects.filter(group=GroupMember.Group.PROJECT),
                 to_attr="project_group",
             ),
         )
-        .get(pk=project.pk)
     )
-
-
-def _text(value: Decimal | None, decimals: int, language: str, *, signed: bool = False) -> str:
-    if value is None:
-        return "–"
-    text = format_points(Fraction(value), decimals, language)
-    if signed and value > 0:
-        return "+" + text
-    if signed and value < 0:
-        return "−" + text.lstrip("-")  # a real minus sign
-    return text
-
-
-def _indicator_row(indicator: Indicator, language: str) -> dict:
-    points = _measurements(indicator)
-    status = _status(indicator)
-    numbers = [indicator.baseline, indicator.target, *(m.value for m in points)]
-    decimals = charts.decimals_needed([float(n) for n in numbers if n is not None])
-    return {
-        "indicator": indicator,
-        "baseline": _text(indicator.baseline, decimals, language),
-        "target": _text(indicator.target, decimals, language),
-        "latest": _text(status.latest, decimals, language),
-        "change": _text(status.change, decimals, language, signed=True),
-        "on_target": status.on_target,
-        "count": len(points),
-        "chart": charts.indicator_chart(
-            [(date_format(m.period_end, "SHORT_DATE_FORMAT"), float(m.value)) for m in points],
-            baseline=None if indicator.baseline is None else float(indicator.baseline),
-            target=None if indicator.target is None else float(indicator.target),
-            unit=indicator.unit,
-            higher_is_better=indicator.higher_is_better,
-            language=language,
-            salt=f"indicator-{indicator.pk}",
-        ),
-    }
+    return project_rows(projects, today)[0]
 
 
 def plan_context(project: Project, *, language: str, today: datetime.date) -> dict:
     """What the plan template shows. Call with `language` active."""
-    project = _plan_project(project)
-    milestones = list(project.milestones.all())
-    for milestone in milestones:
-        milestone.is_overdue = _is_overdue(milestone, today)
+    row = _plan_row(project, today)
+    project = row.project
+    for indicator in row.indicators:
+        indicator.chart = chart_for(indicator.indicator, language)
     return {
         "project": project,
         "programme": project.programme,
         "municipality": project.programme.municipality,
         "today": today,
         "decisions": list(project.decisions.all()),
-        "milestones": milestones,
-        "overdue_count": sum(1 for m in milestones if m.is_overdue),
+        "milestones": row.milestones,
+        "overdue": row.overdue,
         "risks": list(project.risks.all()),
         "members": sorted(
             project.programme.project_group, key=lambda m: FUNCTION_ORDER.index(m.function)
         ),
         "findings": list(project.findings.all()),
         "focus_areas": sorted(project.focus_areas.all(), key=lambda area: area.position),
-        "indicators": [_indicator_row(i, language) for i in project.indicators.all()],
+        "indicators": row.indicators,
     }
 
 
@@ -197,13 +143,7 @@ def programme_xlsx(programme: Programme, *, today: datetime.date, language: str 
 
 
 def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str) -> bytes:
-    projects = list(
-        programme.projects.prefetch_related(
-            "milestones",
-            "focus_areas",
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
-        )
-    )
+    rows = project_rows(projects_with_details(programme.projects.all()), today)
     members = list(programme.members.all())
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -227,9 +167,8 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
         ],
         [44, 14, 24, 24, 12, 12, 40, 12, 12, 12, 12, 12],
     )
-    for project in projects:
-        milestones = list(project.milestones.all())
-        indicators = list(project.indicators.all())
+    for row in rows:
+        project = row.project
         areas = sorted(project.focus_areas.all(), key=lambda area: area.position)
         sheet.append(
             [
@@ -240,11 +179,11 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
                 project.starts,
                 project.ends,
                 "; ".join(f"{area.code} {area.localized(language)}" for area in areas),
-                sum(1 for m in milestones if m.reached),
-                len(milestones),
-                sum(1 for m in milestones if _is_overdue(m, today)),
-                sum(1 for i in indicators if _status(i).on_target),
-                len(indicators),
+                row.reached,
+                len(row.milestones),
+                len(row.overdue),
+                sum(1 for i in row.indicators if i.status.on_target),
+                len(row.indicators),
             ]
         )
     _dates(sheet, 5, 6)
@@ -264,17 +203,17 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
         ],
         [36, 6, 44, 12, 44, 10, 10],
     )
-    for project in projects:
-        for milestone in project.milestones.all():
+    for row in rows:
+        for milestone in row.milestones:
             sheet.append(
                 [
-                    project.title,
+                    row.project.title,
                     milestone.number,
                     milestone.milestone,
                     milestone.date,
                     milestone.measurable_result,
                     _yes_no(milestone.reached),
-                    _yes_no(_is_overdue(milestone, today)),
+                    _yes_no(milestone in row.overdue),
                 ]
             )
     _dates(sheet, 4)
@@ -297,12 +236,12 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
         ],
         [36, 36, 24, 12, 12, 12, 12, 12, 14, 12],
     )
-    for project in projects:
-        for indicator in project.indicators.all():
-            status = _status(indicator)
+    for row in rows:
+        for indicator_row in row.indicators:
+            indicator, status = indicator_row.indicator, indicator_row.status
             sheet.append(
                 [
-                    project.title,
+                    row.project.title,
                     indicator.name,
                     str(indicator.get_kind_display()),
                     indicator.unit,
@@ -329,12 +268,12 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
         ],
         [36, 36, 14, 12, 14, 14],
     )
-    for project in projects:
-        for indicator in project.indicators.all():
-            for measurement in _measurements(indicator):
+    for row in rows:
+        for indicator in row.project.indicators.all():
+            for measurement in indicator.measurements.all():
                 sheet.append(
                     [
-                        project.title,
+                        row.project.title,
                         indicator.name,
                         measurement.period_end,
                         _number(measurement.value),

@@ -247,7 +247,6 @@ class IndicatorForm(forms.ModelForm):
             data["name"] = data.get("name") or str(name)
             data["unit"] = data.get("unit") or unit
             data["higher_is_better"] = higher
-            self.instance.name = data["name"]
         elif not data.get("name"):
             self.add_error("name", _("Give the indicator a name."))
         percent = kind in (Indicator.Kind.SICK_LEAVE, Indicator.Kind.PRESENCE)

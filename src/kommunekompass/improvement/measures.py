@@ -65,23 +65,29 @@ def indicator_status(
     return IndicatorStatus(latest, change, improved, on_target)
 
 
+def is_overdue(date: datetime.date | None, reached: bool, today: datetime.date) -> bool:
+    """A milestone past its date without being reached."""
+    return date is not None and date < today and not reached
+
+
+def is_due_within(
+    date: datetime.date | None, reached: bool, today: datetime.date, days: int = 30
+) -> bool:
+    """An unreached milestone that falls due in the next `days` days."""
+    end = today + datetime.timedelta(days=days)
+    return date is not None and today <= date <= end and not reached
+
+
 def overdue(milestones: list[tuple[datetime.date | None, bool]], today: datetime.date) -> int:
     """How many milestones are past their date without being reached."""
-    return sum(
-        1 for date, reached in milestones if date is not None and date < today and not reached
-    )
+    return sum(1 for date, reached in milestones if is_overdue(date, reached, today))
 
 
 def due_within(
     milestones: list[tuple[datetime.date | None, bool]], today: datetime.date, days: int = 30
 ) -> int:
     """How many unreached milestones fall due in the next `days` days."""
-    end = today + datetime.timedelta(days=days)
-    return sum(
-        1
-        for date, reached in milestones
-        if date is not None and today <= date <= end and not reached
-    )
+    return sum(1 for date, reached in milestones if is_due_within(date, reached, today, days))
 
 
 def missing_parties(parties: list[str]) -> list[str]:

@@ -9,19 +9,6 @@ register = template.Library()
 
 
 @register.filter
-def measure(value, decimals=2):
-    """A measured value as the locale writes it, without trailing zeros: 7,8 · 0,82 · 12."""
-    if value in (None, ""):
-        return "–"
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), ROUND_HALF_UP)
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    places = len(text.split(".")[1]) if "." in text else 0
-    return number_format(Decimal(text), decimal_pos=places)
-
-
-@register.filter
 def fixed(value, places):
     """A value with exactly `places` decimals, as the locale writes it: 7,0 · 0,8235."""
     if value in (None, ""):

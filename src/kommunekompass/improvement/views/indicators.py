@@ -3,7 +3,6 @@ and target, measurements entered by hand or imported from a CSV or Excel file.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -11,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kommunekompass.improvement import periods
 from kommunekompass.improvement.access import get_project
-from kommunekompass.improvement.charts import indicator_chart
-from kommunekompass.improvement.dashboard import indicator_rows
+from kommunekompass.improvement.dashboard import chart_for, indicator_rows
 from kommunekompass.improvement.forms import IndicatorForm, MeasurementForm, MeasurementImportForm
 from kommunekompass.improvement.measurement_import import import_measurements
 from kommunekompass.improvement.models import Indicator, Measurement
@@ -24,23 +22,6 @@ def _indicator(request, pk, need="read"):
     indicator = Indicator.objects.filter(pk=pk).prefetch_related("measurements").get()
     indicator.project = project
     return project, access, indicator
-
-
-def chart_for(indicator, language: str) -> str:
-    """The indicator's chart as inline SVG (measurements must be prefetched)."""
-    measurements = list(indicator.measurements.all())
-    return indicator_chart(
-        [
-            (periods.period_label(m.period_end, indicator.frequency, language), float(m.value))
-            for m in measurements
-        ],
-        baseline=float(indicator.baseline) if indicator.baseline is not None else None,
-        target=float(indicator.target) if indicator.target is not None else None,
-        unit=indicator.unit,
-        higher_is_better=indicator.higher_is_better,
-        language=language,
-        salt=f"indicator-{indicator.pk}",
-    )
 
 
 def _page(request, project, access, indicator, *, form=None, upload=None, problems=(), status=200):
@@ -126,38 +107,28 @@ def measurement_delete(request, pk, measurement_id):
 @login_required
 def indicator_create(request, project_id):
     project, access = get_project(request.user, project_id, "edit")
-    form = IndicatorForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with transaction.atomic():
-                form.instance.project = project
-                indicator = form.save()
-            messages.success(request, _("The indicator is added. Enter its measurements."))
-            return redirect("improvement:indicator", pk=indicator.pk)
-        status = 422
-    return render(
-        request,
-        "improvement/indicator_form.html",
-        {
-            "municipality": project.programme.municipality,
-            "project": project,
-            "form": form,
-            "indicator": None,
-        },
-        status=status,
-    )
+    return _indicator_form(request, project, None)
 
 
 @login_required
 def indicator_edit(request, pk):
     project, access, indicator = _indicator(request, pk, "edit")
+    return _indicator_form(request, project, indicator)
+
+
+def _indicator_form(request, project, indicator):
+    """Create an indicator for `project`, or change `indicator`."""
     form = IndicatorForm(request.POST or None, instance=indicator)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            form.save()
-            messages.success(request, _("The indicator is saved."))
+            created = indicator is None
+            form.instance.project = project
+            indicator = form.save()
+            if created:
+                messages.success(request, _("The indicator is added. Enter its measurements."))
+            else:
+                messages.success(request, _("The indicator is saved."))
             return redirect("improvement:indicator", pk=indicator.pk)
         status = 422
     return render(

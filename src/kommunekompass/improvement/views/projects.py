@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommunekompass.improvement.access import get_municipality, get_project
-from kommunekompass.improvement.dashboard import project_rows, projects_with_details
+from kommunekompass.improvement.dashboard import chart_for, project_rows, projects_with_details
 from kommunekompass.improvement.forms import (
     DecisionPointForm,
     MilestoneForm,
@@ -22,7 +22,6 @@ from kommunekompass.improvement.forms import (
     open_findings,
 )
 from kommunekompass.improvement.models import DecisionPoint, Milestone, Project, Risk
-from kommunekompass.improvement.views.indicators import chart_for
 from kommunekompass.improvement.views.programme import programme_of, today
 
 # The plan's tables: URL segment -> (model, form, heading of the section)
@@ -66,7 +65,6 @@ def project_create(request, municipality_id):
         if form.is_valid():
             with transaction.atomic():
                 form.instance.programme = programme_of(municipality)
-                form.instance.evaluation = form.cleaned_data.get("evaluation")
                 project = form.save()
                 if not project.focus_areas.exists():
                     project.focus_areas.set({f.focus_area for f in project.findings.all()})
@@ -121,7 +119,6 @@ def project_edit(request, pk):
                 )
                 if claimed:
                     form.instance.version = expected + 1
-                    form.instance.evaluation = form.cleaned_data.get("evaluation")
                     form.save()
             if claimed:
                 messages.success(request, _("The plan is saved."))
