@@ -38,4 +38,9 @@ def make_evaluation(municipality, framework, *, evaluators=(), status="draft", y
         municipality=municipality, framework=framework, year=year, status=status
     )
     evaluation.evaluators.add(*evaluators)
+    if status == Evaluation.Status.PUBLISHED:
+        # Published evaluations have their frozen version, as publishing through the app gives.
+        from kommunekompass.evaluations.services.workflow import freeze_published
+
+        freeze_published(evaluation)
     return evaluation

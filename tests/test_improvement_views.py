@@ -328,7 +328,7 @@ def test_the_report_lists_the_projects_answering_it_and_those_since_the_last_one
     html = response.content.decode()
     assert "Nærvær i hjemmetjenesten" in html
     assert "−0,6" in html or "-0.6" in html  # 7.2 against the baseline 7.8
-    later = make_evaluation(w.fjordvik, w.framework, evaluators=[w.eva], year=2026)
+    later = make_evaluation(w.fjordvik, w.framework, evaluators=[w.eva], year=2027)
     later.status = "published"
     later.save()
     client.force_login(w.eva)

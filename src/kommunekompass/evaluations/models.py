@@ -67,11 +67,44 @@ class ResultLevel(models.TextChoices):
     AREA = "area", _("focus area")
 
 
+def choices_check(field: str, choices, name: str) -> models.CheckConstraint:
+    """A check constraint that keeps a choice field to its choices in the database too."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": [value for value, _label in choices]}), name=name
+    )
+
+
+class EvaluationQuerySet(models.QuerySet):
+    """Queries that say the domain; use these instead of writing the filters again."""
+
+    def published(self):
+        """Evaluations whose current status is published (read-only, in comparisons)."""
+        return self.filter(status=Evaluation.Status.PUBLISHED)
+
+    def with_public_version(self):
+        """Evaluations with at least one published version: their report is public, also
+        while a revision is under way."""
+        return self.filter(published_version__gt=0)
+
+    def of(self, municipality):
+        return self.filter(municipality=municipality)
+
+    def with_framework(self):
+        """With municipality and framework, without the framework's large text fields."""
+        return self.select_related("municipality", "framework").defer(
+            "framework__document", "framework__source"
+        )
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class Evaluation(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_REVIEW = "in_review", _("In review")
-        PUBLISHED = "published", _("Published")
+    Status = EvaluationStatus
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="evaluations"
@@ -102,11 +135,32 @@ class Evaluation(models.Model):
     comparison_group = models.CharField(
         _("comparison group in the report"), max_length=100, default="all"
     )
+    # Who sent it to review: under the four-eyes rule someone else approves and publishes.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent to review by"),
+    )
+    # The number of the latest published version (0: never published). A reopened evaluation
+    # keeps it, so its last published version stays public while the revision is under way.
+    published_version = models.PositiveIntegerField(_("published version"), default=0)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["municipality__name", "-year", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "framework", "year"], name="evaluation_identity_unique"
+            ),
+            choices_check("status", EvaluationStatus.choices, "evaluation_status_valid"),
+            choices_check("result_level", ResultLevel.choices, "evaluation_result_level_valid"),
+        ]
         indexes = [
             # "the latest published evaluation of each municipality" (comparisons.groups)
             models.Index(
@@ -121,6 +175,15 @@ class Evaluation(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_public_version(self) -> bool:
+        return self.published_version > 0
+
+    @property
+    def revision_under_way(self) -> bool:
+        """Published before, and reopened since: the last version is public, a new one comes."""
+        return self.has_public_version and not self.is_published
 
 
 class Interview(models.Model):
@@ -257,7 +320,7 @@ class AuditEntry(models.Model):
         STATUS = "status", _("Status changed")
         CREATED = "created", _("Evaluation created")
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="audit")
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="audit")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -331,3 +394,63 @@ class EvaluationSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id}: {self.total} / {self.max_points}"
+
+
+def published_file_path(version: "PublishedVersion", filename: str) -> str:
+    return f"published/{version.evaluation_id}/v{version.number}/{filename}"
+
+
+class PublishedVersion(models.Model):
+    """One published version of an evaluation: a frozen snapshot, never changed afterwards.
+
+    `data` holds everything the report shows (figures exact, as strings of fractions; findings;
+    method; the way forward; the comparison group's figures and rank; the published projects),
+    made by the snapshot builder that the reports app registers (see evaluations.snapshots).
+    The web report, the PDF and the workbook of a published evaluation are made from it; the PDF
+    and the workbook are rendered once and stored.
+    """
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    # Names as they were, so the record stays readable if an account is removed.
+    published_by_name = models.CharField(_("published by"), max_length=300, blank=True)
+    approved_by_name = models.CharField(_("approved by"), max_length=300, blank=True)
+    # True when one person sent to review and published (the site allows it, and says so).
+    published_alone = models.BooleanField(_("published without a second person"), default=False)
+    reason = models.TextField(_("reason for the new version"), blank=True)
+    # What changed since the previous version, as made by the snapshot builder.
+    changes = models.JSONField(_("changes since the previous version"), default=list)
+    framework = models.ForeignKey(
+        "frameworks.Framework", on_delete=models.PROTECT, related_name="+"
+    )
+    spec_checksum = models.CharField(_("framework checksum"), max_length=64)
+    engine_version = models.CharField(_("score engine version"), max_length=20)
+    complete = models.BooleanField(_("every question scored"))
+    data = models.JSONField(_("snapshot"))
+    pdf = models.FileField(_("PDF"), upload_to=published_file_path, blank=True)
+    xlsx = models.FileField(_("workbook"), upload_to=published_file_path, blank=True)
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["evaluation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "number"], name="published_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="published_version_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} v{self.number}"

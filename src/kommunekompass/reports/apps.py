@@ -8,3 +8,11 @@ class ReportsConfig(AppConfig):
     name = "kommunekompass.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from kommunekompass.evaluations import snapshots
+        from kommunekompass.reports import snapshot
+
+        snapshots.register(
+            builder=snapshot.build, renderer=snapshot.render, differ=snapshot.changes
+        )

@@ -16,6 +16,10 @@ from fractions import Fraction
 
 from kommunekompass.frameworks.spec import FrameworkSpec, QuestionSpec, Scheme
 
+# Stored with every published version: which rules made its figures. Raise it whenever a
+# change to this module could change a figure.
+ENGINE_VERSION = "1"
+
 # The levels given for one question: {dimension code: level value}.
 QuestionLevels = Mapping[str, int]
 

@@ -20,7 +20,7 @@ from kommunekompass.evaluations.audit import record, touch
 from kommunekompass.evaluations.forms import EvaluationForm, MunicipalityForm, StatusForm
 from kommunekompass.evaluations.models import AuditEntry, Evaluation, Municipality
 from kommunekompass.evaluations.scores import areas_with_results, evaluation_result
-from kommunekompass.evaluations.workflow import TransitionError, change_status
+from kommunekompass.evaluations.services.workflow import TransitionError, change_status
 
 
 @login_required

@@ -1,0 +1,49 @@
+"""What a published version holds, made by a higher layer.
+
+The snapshot of a report (figures, findings, comparison group, published projects) is put
+together by the reports app, which reads comparisons and improvement; evaluations may not import
+those. So the reports app registers two functions here when it starts (ReportsConfig.ready):
+
+- a builder, `build(evaluation) -> dict`, called inside the publishing transaction with the
+  evaluation's row locked, returning JSON-ready data of everything the report shows;
+- a renderer, `render(version) -> dict[str, tuple[str, bytes]]`, called after the version is
+  stored, returning the files to keep ({"pdf": (filename, bytes), "xlsx": (...)});
+- a differ, `changes(previous_data, data) -> list`, describing what changed between versions.
+
+Publishing without a registered builder is refused: a published version is never empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_builder: Callable | None = None
+_renderer: Callable | None = None
+_differ: Callable | None = None
+
+
+class NoSnapshotBuilder(RuntimeError):
+    pass
+
+
+def register(*, builder: Callable, renderer: Callable, differ: Callable) -> None:
+    global _builder, _renderer, _differ
+    _builder, _renderer, _differ = builder, renderer, differ
+
+
+def build(evaluation) -> dict:
+    if _builder is None:
+        raise NoSnapshotBuilder("No snapshot builder is registered (is the reports app installed?)")
+    return _builder(evaluation)
+
+
+def changes(previous_data: dict | None, data: dict) -> list:
+    if _differ is None or previous_data is None:
+        return []
+    return _differ(previous_data, data)
+
+
+def render(version) -> dict:
+    if _renderer is None:
+        return {}
+    return _renderer(version)
