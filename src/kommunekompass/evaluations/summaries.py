@@ -55,10 +55,10 @@ def results_for(evaluations: list[Evaluation]) -> dict[int, Result]:
     reported: dict[int, dict] = defaultdict(dict)
     if by_level[False]:
         rows = ReportedPoints.objects.filter(evaluation__in=by_level[False]).values_list(
-            "evaluation_id", "code", "points"
+            "evaluation_id", "subarea__code", "focus_area__code", "points"
         )
-        for evaluation_id, code, points in rows:
-            reported[evaluation_id][code] = Fraction(points)
+        for evaluation_id, subarea_code, area_code, points in rows:
+            reported[evaluation_id][subarea_code or area_code] = Fraction(points)
     results = {}
     for evaluation in evaluations:
         spec = evaluation.framework.spec
