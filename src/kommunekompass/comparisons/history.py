@@ -29,11 +29,9 @@ def municipality_rounds(municipality, framework, *, include: Evaluation | None =
     """Published rounds of `municipality` with any version of `framework`'s key that maps onto
     `framework`, oldest first; `include` adds one more evaluation (e.g. the draft at hand)."""
     evaluations = list(
-        Evaluation.objects.filter(
-            municipality=municipality,
-            framework__key=framework.key,
-            status=Evaluation.Status.PUBLISHED,
-        )
+        Evaluation.objects.published()
+        .of(municipality)
+        .filter(framework__key=framework.key)
         .select_related("framework")
         .defer("framework__document", "framework__source")
     )
