@@ -167,9 +167,11 @@ def group_rows(group: Group, framework) -> list[Member]:
             total,
             # Floats are plenty for showing and averaging area points in a table, and they
             # are read four times faster than decimals; totals and ranks stay decimal.
-            {code: float(points) for code, points in (areas or {}).items()},
+            # An area with nothing scored (null) has no points: shown as "–", not 0.
+            {code: float(points) for code, points in (areas or {}).items() if points is not None},
             municipality_id,
             level,
+            complete,
         )
-        for pk, municipality_id, name, year, level, _rev, _srev, total, areas, _complete in rows
+        for pk, municipality_id, name, year, level, _rev, _srev, total, areas, complete in rows
     ]

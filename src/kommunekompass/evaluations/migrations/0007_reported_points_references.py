@@ -3,6 +3,9 @@
 Each existing code is looked up among the sub-areas or areas of its evaluation's framework (the
 evaluation's result level says which; the other kind is tried when it does not match). A code
 that names neither is refused with a message: a person must decide what it meant.
+
+Stored summaries (a cache) are cleared, to be computed again from the references: summaries now
+leave out an area with nothing scored or reported (unknown, shown as "–") instead of giving it 0.
 """
 
 import django.db.models.deletion
@@ -49,6 +52,10 @@ def _fire_deferred_checks(schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+def clear_summaries(apps, schema_editor):
+    apps.get_model("evaluations", "EvaluationSummary").objects.all().delete()
+
+
 def references_to_codes(apps, schema_editor):
     ReportedPoints = apps.get_model("evaluations", "ReportedPoints")
     for row in ReportedPoints.objects.select_related("subarea", "focus_area").iterator():
@@ -89,6 +96,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(codes_to_references, references_to_codes),
+        migrations.RunPython(clear_summaries, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name="reportedpoints",
             name="reported_points_unique",
