@@ -9,15 +9,23 @@ from kommunekompass.comparisons.groups import UnknownGroup, get_group, latest_ev
 from kommunekompass.comparisons.history import municipality_rounds
 from kommunekompass.comparisons.models import ComparisonGroup
 from kommunekompass.evaluations.models import ReportedPoints
-from kommunekompass.frameworks.models import Framework
+from kommunekompass.frameworks.models import FocusArea, Framework, SubArea
 from tests.factories import make_evaluation, make_municipality
 
 
 def reported(evaluation, level, points):
+    """Give the evaluation points per area or sub-area, as an import does (the evaluation's
+    stored summary follows its revision)."""
     evaluation.result_level = level
-    evaluation.save(update_fields=["result_level"])
+    evaluation.revision += 1
+    evaluation.save(update_fields=["result_level", "revision"])
+    nodes = FocusArea if level == "area" else SubArea
+    by_code = dict(
+        nodes.objects.filter(framework=evaluation.framework_id).values_list("code", "pk")
+    )
+    field = "focus_area_id" if level == "area" else "subarea_id"
     ReportedPoints.objects.bulk_create(
-        ReportedPoints(evaluation=evaluation, code=code, points=value)
+        ReportedPoints(evaluation=evaluation, points=value, **{field: by_code[code]})
         for code, value in points.items()
     )
     return evaluation

@@ -2,17 +2,18 @@
 
 A group has a key that fits in a URL: "all", "country-NO", "county-Vestland",
 "population-5000-20000", "custom-7". `latest_evaluations` gives, for a group and a framework
-version, the latest published evaluation of each member municipality.
+version, the latest published evaluation of each member municipality. `report_group` is the
+group an evaluation's report compares with (a ReportGroup row; none: "all").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kommunekompass.comparisons.models import ComparisonGroup
+from kommunekompass.comparisons.models import ComparisonGroup, ReportGroup
 from kommunekompass.comparisons.ranking import Member
 from kommunekompass.evaluations.models import Evaluation, Municipality
 from kommunekompass.evaluations.summaries import summaries_for
@@ -26,6 +27,7 @@ class Group:
     key: str
     name: str
     filter: Q
+    custom_group_id: int | None = None  # for a custom group: its ComparisonGroup
 
 
 class UnknownGroup(LookupError):
@@ -67,8 +69,27 @@ def get_group(key: str) -> Group:
     if kind == "custom" and value.isdigit():
         group = ComparisonGroup.objects.filter(pk=int(value)).first()
         if group is not None:
-            return Group(key, group.name, Q(comparison_groups=group))
+            return _custom(group)
     raise UnknownGroup(key)
+
+
+def _custom(group: ComparisonGroup) -> Group:
+    return Group(f"custom-{group.pk}", group.name, Q(comparison_groups=group), group.pk)
+
+
+def report_group(evaluation) -> Group:
+    """The group the evaluation's report compares with: its ReportGroup, or "all" (also when a
+    built-in key names a group that no longer exists, e.g. a county nobody is in)."""
+    chosen = ReportGroup.objects.filter(evaluation=evaluation.pk).select_related("custom_group")
+    row = chosen.first()
+    if row is None:
+        return get_group("all")
+    if row.custom_group is not None:
+        return _custom(row.custom_group)
+    try:
+        return get_group(row.key)
+    except UnknownGroup:
+        return get_group("all")
 
 
 def group_choices() -> list[tuple[str, str]]:
@@ -92,17 +113,9 @@ def group_choices() -> list[tuple[str, str]]:
 
 def latest_evaluations(group: Group, framework) -> list[Evaluation]:
     """The latest published evaluation with `framework` of each municipality in the group."""
-    candidates = (
-        Evaluation.objects.filter(framework=framework, status=Evaluation.Status.PUBLISHED)
-        .filter(municipality__in=Municipality.objects.filter(group.filter))
-        .order_by("municipality_id", "-year", "-id")
-        .values_list("pk", "municipality_id")
-    )
-    latest: dict[int, int] = {}
-    for pk, municipality_id in candidates:
-        latest.setdefault(municipality_id, pk)
     evaluations = list(
-        Evaluation.objects.filter(pk__in=latest.values())
+        Evaluation.objects.latest_per_municipality(framework)
+        .filter(municipality__in=Municipality.objects.filter(group.filter))
         .select_related("municipality")
         .only(
             "pk",
@@ -125,12 +138,8 @@ def latest_evaluations(group: Group, framework) -> list[Evaluation]:
 def group_rows(group: Group, framework) -> list[Member]:
     """The group's latest published evaluations with their summaries, in one query (plus the
     computing of any summary that is missing or stale, which happens once per change)."""
-    published = Evaluation.objects.filter(framework=framework, status=Evaluation.Status.PUBLISHED)
-    later = published.filter(municipality=OuterRef("municipality")).filter(
-        Q(year__gt=OuterRef("year")) | Q(year=OuterRef("year"), pk__gt=OuterRef("pk"))
-    )
-    latest = published.filter(municipality__in=Municipality.objects.filter(group.filter)).filter(
-        ~Exists(later)
+    latest = Evaluation.objects.latest_per_municipality(framework).filter(
+        municipality__in=Municipality.objects.filter(group.filter)
     )
     fields = (
         "pk",
@@ -158,9 +167,11 @@ def group_rows(group: Group, framework) -> list[Member]:
             total,
             # Floats are plenty for showing and averaging area points in a table, and they
             # are read four times faster than decimals; totals and ranks stay decimal.
-            {code: float(points) for code, points in (areas or {}).items()},
+            # An area with nothing scored (null) has no points: shown as "–", not 0.
+            {code: float(points) for code, points in (areas or {}).items() if points is not None},
             municipality_id,
             level,
+            complete,
         )
-        for pk, municipality_id, name, year, level, _rev, _srev, total, areas, _complete in rows
+        for pk, municipality_id, name, year, level, _rev, _srev, total, areas, complete in rows
     ]

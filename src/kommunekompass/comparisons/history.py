@@ -19,8 +19,8 @@ class Round:
     level: str
     total: Fraction
     max_points: Fraction
-    complete: bool
-    areas: dict[str, Fraction]  # keyed by the target version's area codes
+    complete: bool  # False: published with questions not scored (shown as incomplete)
+    areas: dict[str, Fraction]  # keyed by the target version's area codes; unscored left out
     mapped: bool  # points from another framework version, carried over by the mapping
     note: dict  # the mapping's note, when mapped
 
@@ -29,11 +29,9 @@ def municipality_rounds(municipality, framework, *, include: Evaluation | None =
     """Published rounds of `municipality` with any version of `framework`'s key that maps onto
     `framework`, oldest first; `include` adds one more evaluation (e.g. the draft at hand)."""
     evaluations = list(
-        Evaluation.objects.filter(
-            municipality=municipality,
-            framework__key=framework.key,
-            status=Evaluation.Status.PUBLISHED,
-        )
+        Evaluation.objects.published()
+        .of(municipality)
+        .filter(framework__key=framework.key)
         .select_related("framework")
         .defer("framework__document", "framework__source")
     )
@@ -44,15 +42,15 @@ def municipality_rounds(municipality, framework, *, include: Evaluation | None =
     for evaluation in evaluations:
         summary = summaries[evaluation.pk]
         version = evaluation.framework.version
+        # Areas with nothing scored have no points (shown as "–"), not 0.
+        known = {c: p for c, p in summary.areas.items() if c not in summary.unscored}
         if version == framework.version:
-            areas, mapped, note = summary.areas, False, {}
+            areas, mapped, note = known, False, {}
         else:
             mapping = area_mapping(framework.key, version, framework.version)
             if mapping is None:
                 continue
-            areas = {
-                mapping.areas[old]: p for old, p in summary.areas.items() if old in mapping.areas
-            }
+            areas = {mapping.areas[old]: p for old, p in known.items() if old in mapping.areas}
             mapped, note = True, mapping.note
         rounds.append(
             Round(

@@ -17,6 +17,7 @@ class Member:
     areas: dict[str, Fraction]  # area code -> points
     municipality_id: int | None = None
     level: str = "question"  # the level the evaluation's results are known at
+    complete: bool = True  # False: published with questions (or areas) not scored
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,13 @@ class Standing:
 
 
 def average_by_area(members: list[Member]):
-    """{area code: average points}; exact for fractions, decimal for decimals."""
-    if not members:
-        return {}
-    codes = members[0].areas.keys()
-    return {code: sum(m.areas.get(code, 0) for m in members) / len(members) for code in codes}
+    """{area code: average points of the members that have the area}; exact for fractions,
+    decimal for decimals. An area nobody has points for (nothing scored) is left out."""
+    by_code: dict[str, list] = {}
+    for member in members:
+        for code, points in member.areas.items():
+            by_code.setdefault(code, []).append(points)
+    return {code: sum(values) / len(values) for code, values in by_code.items()}
 
 
 def average_total(members: list[Member]):

@@ -1,5 +1,10 @@
 """The comparison page of a group, and a municipality's history. Both show published results
-only, which are public; they still ask for a login, like the rest of the working app."""
+only, which are public; they still ask for a login, like the rest of the working app.
+
+Only evaluations whose status is published count. A reopened evaluation (a new version under
+way) drops out until it is published again: its draft scores are not public, and the figures of
+its last published version are not kept in summaries. Results published with questions not
+scored are marked incomplete, and the comparison page leaves them out unless `?incomplete=1`."""
 
 import hashlib
 
@@ -67,7 +72,11 @@ def comparison_page(request):
         group = get_group(request.GET.get("group") or "all")
     except UnknownGroup:
         raise Http404(_("No such comparison group.")) from None
-    members = group_rows(group, framework)
+    # Results published with questions not scored are left out unless asked for: their
+    # totals are lower for want of scores, not of quality.
+    include_incomplete = request.GET.get("incomplete") == "1"
+    everyone = group_rows(group, framework)
+    members = everyone if include_incomplete else [m for m in everyone if m.complete]
     # Rank by total; equal totals share the better rank.
     first_place = {}
     for position, member in enumerate(ranked(members), start=1):
@@ -81,7 +90,8 @@ def comparison_page(request):
     elif sort == "year":
         rows = sorted(members, key=lambda m: (-m.year, m.name))
     elif sort.startswith("area-") and sort[5:] in area_codes:
-        rows = sorted(members, key=lambda m: (-m.areas.get(sort[5:], 0), m.name))
+        code = sort[5:]  # areas with nothing scored last
+        rows = sorted(members, key=lambda m: (code not in m.areas, -m.areas.get(code, 0), m.name))
     else:
         sort = "total"
         rows = ranked(members)
@@ -110,6 +120,10 @@ def comparison_page(request):
                 for m in page.object_list
             ],
             "count": len(members),
+            "include_incomplete": include_incomplete,
+            "incomplete_count": sum(1 for m in everyone if not m.complete),
+            # carried by the sorting and paging links
+            "incomplete_param": "&incomplete=1" if include_incomplete else "",
             "average_total": average_total(members),
             "averages": [averages.get(code) for code in area_codes],
             "sort": sort,
@@ -149,5 +163,6 @@ def history_page(request, municipality_id):
             "table": table,
             "chart": chart,
             "version_note": next((r.note for r in rounds if r.mapped), {}),
+            "incomplete": any(not r.complete for r in rounds),
         },
     )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kommunekompass.frameworks.models import FocusArea, Framework, Question
+from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
 
 
 class Municipality(models.Model):
@@ -88,6 +88,16 @@ class EvaluationQuerySet(models.QuerySet):
 
     def of(self, municipality):
         return self.filter(municipality=municipality)
+
+    def latest_per_municipality(self, framework):
+        """The latest published evaluation with `framework` (one version) of each municipality:
+        the highest year, then the highest id. One query, backed by evaluation_latest_idx."""
+        published = Evaluation.objects.published().filter(framework=framework)
+        later = published.filter(municipality=models.OuterRef("municipality")).filter(
+            models.Q(year__gt=models.OuterRef("year"))
+            | models.Q(year=models.OuterRef("year"), pk__gt=models.OuterRef("pk"))
+        )
+        return self.published().filter(framework=framework).filter(~models.Exists(later))
 
     def with_framework(self):
         """With municipality and framework, without the framework's large text fields."""
@@ -358,21 +368,51 @@ class Priority(models.Model):
 
 class ReportedPoints(models.Model):
     """Points of a sub-area or an area, for an evaluation known only at that level (imported
-    from an earlier report). Question-level evaluations have Scores instead."""
+    from an earlier report). Question-level evaluations have Scores instead. Exactly one of
+    `subarea` and `focus_area` is set, a node of the evaluation's framework."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="reported")
-    code = models.CharField(_("code"), max_length=16)
+    subarea = models.ForeignKey(
+        SubArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_points",
+        verbose_name=_("sub-area"),
+    )
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_points",
+        verbose_name=_("focus area"),
+    )
     points = models.DecimalField(_("points"), max_digits=9, decimal_places=4)
 
     class Meta:
         verbose_name = _("reported points")
         verbose_name_plural = _("reported points")
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "code"], name="reported_points_unique")
+            models.CheckConstraint(
+                condition=models.Q(subarea__isnull=False, focus_area__isnull=True)
+                | models.Q(subarea__isnull=True, focus_area__isnull=False),
+                name="reported_points_one_node",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "subarea"], name="reported_points_subarea_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "focus_area"], name="reported_points_focus_area_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.evaluation} {self.code}: {self.points}"
+
+    @property
+    def code(self) -> str:
+        return (self.subarea or self.focus_area).code
 
 
 class EvaluationSummary(models.Model):

@@ -20,7 +20,12 @@ from kommunekompass.evaluations.models import (
     ResultLevel,
     Score,
 )
-from kommunekompass.scoring.engine import Result, score_framework, score_reported
+from kommunekompass.scoring.engine import (
+    QuestionResult,
+    Result,
+    score_framework,
+    score_reported,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,9 @@ class Summary:
     max_points: Decimal
     complete: bool
     areas: dict[str, Decimal]
+    # Areas with nothing scored or reported: their points are unknown (shown as "–"), though
+    # `areas` gives them 0, as the total counts them. Stored as null in EvaluationSummary.areas.
+    unscored: frozenset[str] = frozenset()
 
 
 def _decimal(value) -> Decimal:
@@ -55,10 +63,10 @@ def results_for(evaluations: list[Evaluation]) -> dict[int, Result]:
     reported: dict[int, dict] = defaultdict(dict)
     if by_level[False]:
         rows = ReportedPoints.objects.filter(evaluation__in=by_level[False]).values_list(
-            "evaluation_id", "code", "points"
+            "evaluation_id", "subarea__code", "focus_area__code", "points"
         )
-        for evaluation_id, code, points in rows:
-            reported[evaluation_id][code] = Fraction(points)
+        for evaluation_id, subarea_code, area_code, points in rows:
+            reported[evaluation_id][subarea_code or area_code] = Fraction(points)
     results = {}
     for evaluation in evaluations:
         spec = evaluation.framework.spec
@@ -71,13 +79,24 @@ def results_for(evaluations: list[Evaluation]) -> dict[int, Result]:
     return results
 
 
+def _nothing_known(node) -> bool:
+    """True when nothing below the node is scored or reported: its points are unknown, not 0."""
+    if isinstance(node, QuestionResult):
+        return not node.scored
+    if not node.children:  # a sub-area or area reported as a whole
+        return bool(node.missing)
+    return all(_nothing_known(child) for child in node.children)
+
+
 def summary_of(evaluation_id: int, result: Result) -> Summary:
+    areas = [area for p in result.children for area in p.children]
     return Summary(
         evaluation_id=evaluation_id,
         total=_decimal(result.points),
         max_points=_decimal(result.max_points),
         complete=result.complete,
-        areas={area.code: _decimal(area.points) for p in result.children for area in p.children},
+        areas={area.code: _decimal(area.points) for area in areas},
+        unscored=frozenset(area.code for area in areas if _nothing_known(area)),
     )
 
 
@@ -98,7 +117,8 @@ def summaries_for(evaluations: list[Evaluation]) -> dict[int, Summary]:
             total=row.total,
             max_points=row.max_points,
             complete=row.complete,
-            areas={code: Decimal(points) for code, points in row.areas.items()},
+            areas={code: Decimal(points or 0) for code, points in row.areas.items()},
+            unscored=frozenset(code for code, points in row.areas.items() if points is None),
         )
     if stale:
         fresh = results_for(stale)
@@ -113,7 +133,10 @@ def summaries_for(evaluations: list[Evaluation]) -> dict[int, Summary]:
                     total=summary.total,
                     max_points=summary.max_points,
                     complete=summary.complete,
-                    areas={code: str(p) for code, p in summary.areas.items()},
+                    areas={
+                        code: None if code in summary.unscored else str(p)
+                        for code, p in summary.areas.items()
+                    },
                 )
             )
         EvaluationSummary.objects.filter(evaluation__in=[e.pk for e in stale]).delete()

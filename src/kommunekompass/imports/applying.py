@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
 from kommunekompass.evaluations.audit import record
 from kommunekompass.evaluations.models import (
@@ -21,9 +20,16 @@ from kommunekompass.evaluations.models import (
     ResultLevel,
     Score,
 )
-from kommunekompass.frameworks.models import Framework, Question
+from kommunekompass.evaluations.services.workflow import publish_imported
+from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
 from kommunekompass.imports.parsing import read_table
-from kommunekompass.imports.planning import Context, ImportPlan, plan_import
+from kommunekompass.imports.planning import (
+    Context,
+    ImportPlan,
+    PlannedEvaluation,
+    Problem,
+    plan_import,
+)
 
 
 @dataclass
@@ -31,6 +37,14 @@ class ImportOutcome:
     plan: ImportPlan
     written: bool
     evaluation_ids: list[int]
+
+
+class AlreadyImported(Exception):
+    """Evaluations of the file exist already (imported meanwhile, e.g. by a parallel import)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
 
 
 def build_context(default_framework: tuple[str, str] | None = None) -> Context:
@@ -58,19 +72,76 @@ def import_results(
     user=None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
+    """Check the file and (unless it is a dry run or has errors) write it, all or nothing.
+
+    An evaluation that exists by the time of writing (another import of the same file got
+    there first) is an error of the plan, as if the check had found it: nothing is written."""
     plan = plan_import(read_table(data, filename), build_context(default_framework))
     if not plan.ok or dry_run:
         return ImportOutcome(plan, written=False, evaluation_ids=[])
-    return ImportOutcome(plan, written=True, evaluation_ids=write_plan(plan, user, progress))
+    try:
+        created = write_plan(plan, user, progress)
+    except AlreadyImported as conflict:
+        plan.errors.extend(conflict.problems)
+        return ImportOutcome(plan, written=False, evaluation_ids=[])
+    return ImportOutcome(plan, written=True, evaluation_ids=created)
 
 
-@transaction.atomic
+def _identity(planned: PlannedEvaluation, frameworks) -> tuple[int, int, int]:
+    framework = frameworks[(planned.framework_key, planned.framework_version)]
+    return (planned.municipality_id, framework.pk, planned.year)
+
+
+def _already_there(plan: ImportPlan, frameworks) -> list[Problem]:
+    """A problem for each planned evaluation that exists in the database now."""
+    wanted = {_identity(planned, frameworks): planned for planned in plan.evaluations}
+    existing = Evaluation.objects.filter(
+        municipality_id__in={m for m, _f, _y in wanted},
+        framework_id__in={f for _m, f, _y in wanted},
+        year__in={y for _m, _f, y in wanted},
+    ).values_list("municipality_id", "framework_id", "year")
+    found = [wanted[identity] for identity in existing if identity in wanted]
+    return [
+        Problem(
+            plan.filename,
+            planned.first_row,
+            "year",
+            f"{planned.municipality_name} already has a {planned.framework_key} "
+            f"{planned.framework_version} evaluation for {planned.year}.",
+        )
+        for planned in sorted(found, key=lambda p: p.first_row)
+    ]
+
+
 def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
+    """Write the plan's evaluations in one transaction and publish each (version 1).
+
+    Raises AlreadyImported, with nothing written, when any of them exists: checked inside the
+    transaction, and caught from the database's unique constraint when a parallel import
+    commits the same evaluation between the check and the insert."""
     frameworks = {(f.key, f.version): f for f in Framework.objects.defer("document", "source")}
-    questions = {}
+    try:
+        with transaction.atomic():
+            problems = _already_there(plan, frameworks)
+            if problems:
+                raise AlreadyImported(problems)
+            return _write(plan, frameworks, user, progress)
+    except IntegrityError:
+        problems = _already_there(plan, frameworks)
+        if not problems:
+            raise
+        raise AlreadyImported(problems) from None
+
+
+def _write(plan: ImportPlan, frameworks, user, progress) -> list[int]:
+    questions, subareas, areas = {}, {}, {}
     for framework_id, code, pk in Question.objects.values_list("framework_id", "code", "pk"):
         questions[(framework_id, code)] = pk
-    now = timezone.now()
+    for framework_id, code, pk in SubArea.objects.values_list("framework_id", "code", "pk"):
+        subareas[(framework_id, code)] = pk
+    for framework_id, code, pk in FocusArea.objects.values_list("framework_id", "code", "pk"):
+        areas[(framework_id, code)] = pk
+    note = f"Imported from {plan.filename}"
     created = []
     for index, planned in enumerate(plan.evaluations, start=1):
         framework = frameworks[(planned.framework_key, planned.framework_version)]
@@ -78,8 +149,7 @@ def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
             municipality_id=planned.municipality_id,
             framework=framework,
             year=planned.year,
-            status=Evaluation.Status.PUBLISHED,
-            published_at=now,
+            status=Evaluation.Status.DRAFT,
             result_level=planned.level,
             source=f"import: {plan.filename}"[:300],
         )
@@ -94,9 +164,18 @@ def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
                 )
                 for code, levels in planned.levels.items()
             )
+        elif planned.level == ResultLevel.SUBAREA:
+            ReportedPoints.objects.bulk_create(
+                ReportedPoints(
+                    evaluation=evaluation, subarea_id=subareas[(framework.pk, code)], points=points
+                )
+                for code, points in planned.points.items()
+            )
         else:
             ReportedPoints.objects.bulk_create(
-                ReportedPoints(evaluation=evaluation, code=code, points=points)
+                ReportedPoints(
+                    evaluation=evaluation, focus_area_id=areas[(framework.pk, code)], points=points
+                )
                 for code, points in planned.points.items()
             )
         record(
@@ -104,8 +183,9 @@ def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
             user,
             AuditEntry.Action.CREATED,
             str(evaluation),
-            note=f"Imported from {plan.filename}, {planned.rows} rows",
+            note=f"{note}, {planned.rows} rows",
         )
+        publish_imported(evaluation, user, note)
         created.append(evaluation.pk)
         if progress:
             progress(index, len(plan.evaluations))

@@ -101,8 +101,13 @@ def confirm(request):
     ):
         messages.error(request, _("That upload is gone; please upload the file again."))
         return redirect("imports:upload")
-    data = path.read_bytes()
-    path.unlink()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:  # a second confirmation of the same upload finished first
+        messages.error(request, _("That upload is gone; please upload the file again."))
+        return redirect("imports:upload")
+    # A second confirmation that arrives while this one writes finds the evaluations there
+    # when its turn to write comes, and is told so; the file is removed once written.
     outcome = import_results(
         data,
         waiting["filename"],
@@ -110,6 +115,7 @@ def confirm(request):
         dry_run=False,
         user=request.user,
     )
+    path.unlink(missing_ok=True)
     if not outcome.written:
         return render(request, "imports/preview.html", {"plan": outcome.plan}, status=422)
     messages.success(
