@@ -136,9 +136,26 @@ def record(programme_id, user, action, subject, *, project=None, old=None, new=N
     )
 
 
+def _field_checks(instance) -> dict:
+    """The check constraints that concern one field, with the field named."""
+    problems = {}
+    if isinstance(instance, Project) and instance.starts and instance.ends:
+        if instance.ends < instance.starts:
+            problems["ends"] = _("The project cannot end before it starts.")
+    if isinstance(instance, Risk):
+        if not 1 <= (instance.likelihood or 0) <= 5:
+            problems["likelihood"] = _("Likelihood is a number from 1 to 5.")
+        if not 1 <= (instance.impact or 0) <= 5:
+            problems["impact"] = _("Impact is a number from 1 to 5.")
+    return problems
+
+
 def _validate(instance, exclude=()) -> None:
     """The model's own checks (choices, lengths, check constraints); ValidationError names the
     field."""
+    problems = _field_checks(instance)
+    if problems:
+        raise ValidationError(problems)
     instance.full_clean(exclude=list(exclude), validate_unique=False)
 
 
@@ -181,17 +198,17 @@ def open_findings(municipality):
 
 def _check_links(municipality, evaluation, findings) -> None:
     findings = list(findings)
+    allowed = set(open_findings(municipality).values_list("pk", flat=True))
+    if any(f.pk not in allowed for f in findings):
+        raise ValidationError(
+            {"findings": _("Choose challenges and weaknesses of published evaluations only.")}
+        )
     if (
         evaluation is not None
         and not published_evaluations(municipality).filter(pk=evaluation.pk).exists()
     ):
         raise ValidationError(
             {"evaluation": _("Choose a published evaluation of the municipality.")}
-        )
-    allowed = set(open_findings(municipality).values_list("pk", flat=True))
-    if any(f.pk not in allowed for f in findings):
-        raise ValidationError(
-            {"findings": _("Choose challenges and weaknesses of published evaluations only.")}
         )
     if len({f.evaluation_id for f in findings}) > 1:
         raise ValidationError({"findings": _("Choose findings of one evaluation only.")})
