@@ -332,3 +332,17 @@ def test_loop_for_gives_only_public_projects_and_only_what_a_report_shows(progra
     assert not hasattr(shown, "background") and not hasattr(shown, "project_leader")
     assert not hasattr(entries[0].indicators[0].indicator, "organisation_unit")
     assert private.pk not in [e.project.pk for e in entries]
+
+
+def test_the_import_command_records_who_imported(programme, tmp_path):
+    from django.core.management import call_command
+
+    w = programme
+    path = tmp_path / "fravær.csv"
+    path.write_bytes(b"periode;verdi\n2026-Q4;6,8\n")
+    call_command(
+        "import-measurements", str(w.indicator.pk), str(path), "--user", "leader", stdout=None
+    )
+    change = last_change()
+    assert (change.action, change.user) == ("measurements_imported", w.leader)
+    assert change.new == {"measurements": {"2026-12-31": "6.8"}}
