@@ -196,3 +196,23 @@ def test_the_demo_programme_is_created_once(demo):
     users = {u.username: u for u in get_user_model().objects.all()}
     assert load_demo_programme(users, datetime.date.today()) is False
     assert [model.objects.count() for model in models] == before
+
+
+def test_one_demo_project_is_public_and_the_published_report_shows_only_it(demo, client):
+    from django.urls import reverse
+
+    from kommunekompass.improvement.models import ProgrammeChange
+
+    projects = Project.objects.filter(programme__municipality__number="9901")
+    public = projects.get(public=True)
+    assert public.title == "Nærvær og ledelse i hjemmetjenesten"
+    evaluation = Evaluation.objects.get(municipality__number="9901", year=2026)
+    html = client.get(reverse("reports:report", args=[evaluation.pk])).content.decode()
+    assert public.title in html
+    for private in projects.filter(public=False):
+        assert private.title not in html
+    # the demo was built through the programme's services, so its history tells how
+    changes = ProgrammeChange.objects.filter(programme=public.programme)
+    assert changes.filter(action="publication_changed", project=public).count() == 1
+    assert changes.filter(action="project_started").count() == projects.count()
+    assert set(changes.values_list("user__username", flat=True)) == {"coordinator"}

@@ -324,6 +324,9 @@ def test_it_exports_the_plan_as_pdf_and_the_programme_as_a_workbook(client, prog
 
 def test_the_report_lists_the_projects_answering_it_and_those_since_the_last_one(client, programme):
     w = programme
+    html = client.get(reverse("reports:report", args=[w.published.pk])).content.decode()
+    assert "Nærvær i hjemmetjenesten" not in html  # not public until the coordinators say so
+    Project.objects.filter(pk=w.project.pk).update(public=True)
     response = client.get(reverse("reports:report", args=[w.published.pk]))  # public
     html = response.content.decode()
     assert "Nærvær i hjemmetjenesten" in html

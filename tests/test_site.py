@@ -106,7 +106,8 @@ def test_the_sqlite_database_file_runs_in_wal_mode(tmp_path):
         wrapper.close()
 
 
-def test_the_improvement_programme_is_kept_in_the_admin(admin_client):
-    for model in ("programme", "project", "indicator"):
+def test_the_improvement_programme_is_shown_read_only_in_the_admin(admin_client):
+    # Changes go through improvement.services, which keep the programme's history.
+    for model in ("programme", "project", "indicator", "programmechange"):
         assert admin_client.get(f"/admin/improvement/{model}/").status_code == 200
-        assert admin_client.get(f"/admin/improvement/{model}/add/").status_code == 200
+        assert admin_client.get(f"/admin/improvement/{model}/add/").status_code == 403

@@ -1,4 +1,5 @@
-"""Until the programme pages come, the programme is kept in the admin."""
+"""The programme in the admin: to read only. Every change goes through improvement.services,
+which checks it and records it in the programme's history (see the programme's pages)."""
 
 from django.contrib import admin
 
@@ -9,53 +10,83 @@ from kommunekompass.improvement.models import (
     Measurement,
     Milestone,
     Programme,
+    ProgrammeChange,
     Project,
     Risk,
 )
 
 
-class GroupMemberInline(admin.TabularInline):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows rows; adds, changes and deletes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class GroupMemberInline(ReadOnlyInline):
     model = GroupMember
-    extra = 1
+    fields = ["group", "name", "title", "party", "function", "user"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["municipality", "name", "started"]
     inlines = [GroupMemberInline]
 
 
-class DecisionPointInline(admin.TabularInline):
+class DecisionPointInline(ReadOnlyInline):
     model = DecisionPoint
-    extra = 1
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 1
 
 
-class RiskInline(admin.TabularInline):
+class RiskInline(ReadOnlyInline):
     model = Risk
-    extra = 1
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["title", "programme", "status", "project_leader", "ends"]
-    list_filter = ["status"]
-    filter_horizontal = ["focus_areas"]
-    raw_id_fields = ["findings"]
+class ProjectAdmin(ReadOnlyAdmin):
+    list_display = ["title", "programme", "status", "public", "project_leader", "ends"]
+    list_filter = ["status", "public"]
     inlines = [DecisionPointInline, MilestoneInline, RiskInline]
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(ReadOnlyInline):
     model = Measurement
-    extra = 1
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ["name", "project", "kind", "baseline", "target", "frequency"]
     list_filter = ["kind"]
     inlines = [MeasurementInline]
+
+
+@admin.register(ProgrammeChange)
+class ProgrammeChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "programme", "action", "subject", "project_title", "user_name"]
+    list_filter = ["action"]
+    date_hierarchy = "at"

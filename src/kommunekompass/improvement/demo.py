@@ -21,12 +21,12 @@ from django.db import transaction
 
 from kommunekompass.evaluations.models import Evaluation, Municipality
 from kommunekompass.frameworks.models import FocusArea, Framework
-from kommunekompass.improvement import measures
+from kommunekompass.improvement import measures, services
+from kommunekompass.improvement.measurement_import import PlannedMeasurement
 from kommunekompass.improvement.models import (
     DecisionPoint,
     GroupMember,
     Indicator,
-    Measurement,
     Milestone,
     Programme,
     Project,
@@ -75,8 +75,8 @@ def _decimal(value) -> Decimal:
 
 @transaction.atomic
 def load_demo_programme(users: dict, today: datetime.date) -> bool:
-    """Create Fjordvik's improvement programme. True if created, False if it was there (or
-    Fjordvik is not loaded)."""
+    """Create Fjordvik's improvement programme through the programme's services, as the demo
+    coordinator. True if created, False if it was there (or Fjordvik is not loaded)."""
     data = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
     place = data["municipality"]
     municipality = Municipality.objects.filter(
@@ -84,23 +84,25 @@ def load_demo_programme(users: dict, today: datetime.date) -> bool:
     ).first()
     if municipality is None or Programme.objects.filter(municipality=municipality).exists():
         return False
-    programme = Programme.objects.create(
+    coordinator = users.get("coordinator")
+    Programme.objects.create(
         municipality=municipality,
         name=data["programme"]["name"],
         started=_date(data["programme"]["started"]),
     )
-    GroupMember.objects.bulk_create(
-        GroupMember(
-            programme=programme,
-            group=GroupMember.Group(member["group"]),
-            name=member["name"],
-            title=member["title"],
-            party=GroupMember.Party(member["party"]),
-            function=GroupMember.Function(member["function"]),
-            user=users.get(member["user"]) if member.get("user") else None,
+    for member in data["members"]:
+        services.add_member(
+            coordinator,
+            municipality,
+            {
+                "group": GroupMember.Group(member["group"]),
+                "name": member["name"],
+                "title": member["title"],
+                "party": GroupMember.Party(member["party"]),
+                "function": GroupMember.Function(member["function"]),
+                "user": users.get(member["user"]) if member.get("user") else None,
+            },
         )
-        for member in data["members"]
-    )
     spec = data["evaluation"]
     evaluation = Evaluation.objects.filter(
         municipality=municipality,
@@ -115,73 +117,90 @@ def load_demo_programme(users: dict, today: datetime.date) -> bool:
     )
     areas = {area.code: area for area in FocusArea.objects.filter(framework=framework)}
     for project in data["projects"]:
-        _create_project(programme, evaluation, areas, project, today)
+        _create_project(coordinator, municipality, evaluation, areas, project, today)
     return True
 
 
-def _create_project(programme, evaluation, areas, data, today) -> Project:
+def _create_project(user, municipality, evaluation, areas, data, today) -> Project:
     def day(offset: int) -> datetime.date:
         return today + datetime.timedelta(days=offset)
 
-    project = Project.objects.create(
-        programme=programme,
-        evaluation=evaluation,
-        status=Project.Status(data["status"]),
-        starts=day(data["starts_in_days"]),
-        ends=day(data["ends_in_days"]),
-        **{field: data[field] for field in PLAN_FIELDS},
+    # get(): a finding text that no longer matches the demo evaluation is an error
+    findings = (
+        [evaluation.findings.get(text=text) for text in data["findings"]] if evaluation else []
     )
-    project.focus_areas.set([areas[str(code)] for code in data["focus_areas"]])
-    if evaluation is not None:
-        # get(): a finding text that no longer matches the demo evaluation is an error
-        project.findings.set([evaluation.findings.get(text=text) for text in data["findings"]])
-    DecisionPoint.objects.bulk_create(
-        DecisionPoint(
-            project=project,
-            number=number,
-            decision=point["decision"],
-            date=day(point["date_in_days"]),
-            basis=point["basis"],
+    project = services.start_project(
+        user,
+        municipality,
+        {
+            "evaluation": evaluation,
+            "status": Project.Status(data["status"]),
+            "starts": day(data["starts_in_days"]),
+            "ends": day(data["ends_in_days"]),
+            **{field: data[field] for field in PLAN_FIELDS},
+        },
+        findings=findings,
+        focus_areas=[areas[str(code)] for code in data["focus_areas"]],
+    )
+    for number, point in enumerate(data["decision_points"], start=1):
+        services.add_row(
+            user,
+            project,
+            DecisionPoint,
+            {
+                "number": number,
+                "decision": point["decision"],
+                "date": day(point["date_in_days"]),
+                "basis": point["basis"],
+            },
         )
-        for number, point in enumerate(data["decision_points"], start=1)
-    )
-    Milestone.objects.bulk_create(
-        Milestone(
-            project=project,
-            number=milestone["number"],
-            milestone=milestone["milestone"],
-            date=day(milestone["date_in_days"]),
-            measurable_result=milestone["measurable_result"],
-            reached=milestone["reached"],
+    for milestone in data["milestones"]:
+        services.add_row(
+            user,
+            project,
+            Milestone,
+            {
+                "number": milestone["number"],
+                "milestone": milestone["milestone"],
+                "date": day(milestone["date_in_days"]),
+                "measurable_result": milestone["measurable_result"],
+                "reached": milestone["reached"],
+            },
         )
-        for milestone in data["milestones"]
-    )
-    Risk.objects.bulk_create(
-        Risk(
-            project=project,
-            factor=risk["factor"],
-            likelihood=risk["likelihood"],
-            impact=risk["impact"],
-            measure=risk["measure"],
+    for risk in data["risks"]:
+        services.add_row(
+            user,
+            project,
+            Risk,
+            {
+                "factor": risk["factor"],
+                "likelihood": risk["likelihood"],
+                "impact": risk["impact"],
+                "measure": risk["measure"],
+            },
         )
-        for risk in data["risks"]
-    )
     for spec in data["indicators"]:
-        _create_indicator(project, spec, today)
+        _create_indicator(user, project, spec, today)
+    if data.get("public"):
+        services.set_public(user, project, True)
     return project
 
 
-def _create_indicator(project, spec, today) -> Indicator:
-    indicator = Indicator.objects.create(
-        project=project,
-        kind=Indicator.Kind(spec["kind"]),
-        name=spec["name"],
-        unit=spec["unit"],
-        organisation_unit=spec["organisation_unit"],
-        higher_is_better=spec["higher_is_better"],
-        baseline=_decimal(spec["baseline"]),
-        target=_decimal(spec["target"]),
-        frequency=Indicator.Frequency(spec["frequency"]),
+def _create_indicator(user, project, spec, today) -> Indicator:
+    indicator = services.add_row(
+        user,
+        project,
+        Indicator,
+        {
+            "kind": Indicator.Kind(spec["kind"]),
+            "name": spec["name"],
+            "unit": spec["unit"],
+            "organisation_unit": spec["organisation_unit"],
+            "higher_is_better": spec["higher_is_better"],
+            "baseline": _decimal(spec["baseline"]),
+            "target": _decimal(spec["target"]),
+            "frequency": Indicator.Frequency(spec["frequency"]),
+        },
     )
     if "scores" in spec:
         # experience (O) and expectation (F), stored with their K = O/F
@@ -190,21 +209,15 @@ def _create_indicator(project, spec, today) -> Indicator:
             for score in spec["scores"]
         ]
         ends = quarter_ends_before(today, len(scores))
-        Measurement.objects.bulk_create(
-            Measurement(
-                indicator=indicator,
-                period_end=end,
-                value=measures.experienced_quality(o, f).quantize(K_PLACES),
-                experience=o,
-                expectation=f,
-            )
+        planned = [
+            PlannedMeasurement(0, end, measures.experienced_quality(o, f).quantize(K_PLACES), o, f)
             for end, (o, f) in zip(ends, scores, strict=True)
-        )
+        ]
     else:
         values = [_decimal(value) for value in spec["values"]]
         ends = quarter_ends_before(today, len(values))
-        Measurement.objects.bulk_create(
-            Measurement(indicator=indicator, period_end=end, value=value)
-            for end, value in zip(ends, values, strict=True)
-        )
+        planned = [
+            PlannedMeasurement(0, end, value) for end, value in zip(ends, values, strict=True)
+        ]
+    services.write_measurements(user, indicator, planned)
     return indicator

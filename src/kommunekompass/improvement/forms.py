@@ -2,10 +2,10 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kommunekompass.evaluations.models import Evaluation, Finding
 from kommunekompass.frameworks.models import FocusArea
 from kommunekompass.improvement.measures import BadMeasurement, measured_value
 from kommunekompass.improvement.models import (
@@ -16,6 +16,7 @@ from kommunekompass.improvement.models import (
     Project,
     Risk,
 )
+from kommunekompass.improvement.services import open_findings, published_evaluations
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -37,22 +38,18 @@ class FocusAreaChoiceField(forms.ModelMultipleChoiceField):
         return f"{area.code}. {area.localized()}"
 
 
-def published_evaluations(municipality):
-    return Evaluation.objects.filter(
-        municipality=municipality, status=Evaluation.Status.PUBLISHED
-    ).select_related("framework")
+def model_fields(form) -> dict:
+    """The cleaned values of a model form's fields, as the services take them."""
+    return {field: form.cleaned_data[field] for field in form._meta.fields}
 
 
-def open_findings(municipality):
-    """The challenges and weaknesses of the municipality's published evaluations."""
-    return (
-        Finding.objects.filter(
-            evaluation__in=published_evaluations(municipality),
-            kind__in=[Finding.Kind.CHALLENGE, Finding.Kind.WEAKNESS],
-        )
-        .select_related("evaluation", "focus_area")
-        .order_by("-evaluation__year", "focus_area__position", "kind", "position", "id")
-    )
+def add_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on the field it names, else on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class ProjectForm(forms.ModelForm):
@@ -115,6 +112,14 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
+    def plan_fields(self) -> dict:
+        """The plan's fields as the services take them (findings and focus areas apart)."""
+        return {
+            field: self.cleaned_data[field]
+            for field in self._meta.fields
+            if field not in ("findings", "focus_areas")
+        }
+
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if not title:
@@ -169,9 +174,11 @@ class GroupMemberForm(forms.ModelForm):
             )
         return user
 
-    def save(self, commit=True):
-        self.instance.user = self.cleaned_data.get("username")
-        return super().save(commit)
+    def member_fields(self) -> dict:
+        """What the services write: the member's fields and linked account."""
+        data = {field: self.cleaned_data[field] for field in self._meta.fields}
+        data["user"] = self.cleaned_data.get("username")
+        return data
 
 
 class DecisionPointForm(forms.ModelForm):
@@ -320,3 +327,11 @@ class MeasurementForm(forms.Form):
         except BadMeasurement as problem:
             self.add_error(problem.column if problem.column in self.fields else None, str(problem))
         return data
+
+
+class PublicForm(forms.Form):
+    public = forms.TypedChoiceField(
+        label=gettext_lazy("Shown in published reports"),
+        choices=[("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))],
+        coerce=lambda value: value == "1",
+    )

@@ -7,21 +7,51 @@
 
 Projects are matched to areas by focus-area code, so a project linked to area 8 of one framework
 version shows under area 8 of the next.
+
+Only the projects the municipality's coordinators marked as public (`Project.public`) are shown,
+and of them only what a published report may show: the title, the status and the indicators'
+figures (`PublicProject`, `PublicIndicator`), never the plan's texts or names.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from kommunekompass.evaluations.models import Evaluation
 from kommunekompass.improvement.dashboard import IndicatorRow, indicator_rows
 from kommunekompass.improvement.models import Indicator, Measurement, Project
 
 
+@dataclass(frozen=True)
+class PublicProject:
+    """What a published report shows of a project."""
+
+    pk: int
+    title: str
+    status: str
+    status_label: str
+
+    def get_status_display(self) -> str:
+        return self.status_label
+
+
+@dataclass(frozen=True)
+class PublicIndicator:
+    """What a published report shows of an indicator."""
+
+    pk: int
+    name: str
+    unit: str
+    higher_is_better: bool
+    baseline: Decimal | None
+    target: Decimal | None
+
+
 @dataclass
 class LoopProject:
-    project: Project
+    project: PublicProject
     indicators: list[IndicatorRow]
 
 
@@ -44,10 +74,35 @@ def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
     )
 
 
+def _public_row(row: IndicatorRow) -> IndicatorRow:
+    indicator = row.indicator
+    public = PublicIndicator(
+        pk=indicator.pk,
+        name=indicator.name,
+        unit=indicator.unit,
+        higher_is_better=indicator.higher_is_better,
+        baseline=indicator.baseline,
+        target=indicator.target,
+    )
+    return IndicatorRow(public, row.status, row.values)
+
+
+def _entry(project: Project) -> LoopProject:
+    return LoopProject(
+        PublicProject(
+            pk=project.pk,
+            title=project.title,
+            status=project.status,
+            status_label=str(project.get_status_display()),
+        ),
+        [_public_row(row) for row in indicator_rows(project.indicators.all())],
+    )
+
+
 def _by_area(projects) -> dict[str, list[LoopProject]]:
     areas: dict[str, list[LoopProject]] = defaultdict(list)
     for project in projects:
-        entry = LoopProject(project, indicator_rows(project.indicators.all()))
+        entry = _entry(project)
         for code in sorted({area.code for area in project.focus_areas.all()}):
             areas[code].append(entry)
     return dict(areas)
@@ -57,7 +112,7 @@ def _projects(evaluation_ids: list[int]):
     from django.db.models import Prefetch
 
     return (
-        Project.objects.filter(evaluation_id__in=evaluation_ids)
+        Project.objects.filter(evaluation_id__in=evaluation_ids, public=True)
         .order_by("title")
         .prefetch_related(
             "focus_areas",
@@ -72,7 +127,8 @@ def _projects(evaluation_ids: list[int]):
 
 
 def loop_for(evaluation: Evaluation) -> Loop:
-    """The projects answering `evaluation` and those answering the one before it, per area."""
+    """The public projects answering `evaluation` and those answering the one before it, per
+    area."""
     previous = previous_evaluation(evaluation)
     ids = [evaluation.pk] + ([previous.pk] if previous else [])
     projects = list(_projects(ids))

@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -265,48 +264,24 @@ def plan_measurements(table: Table, kind: str) -> MeasurementPlan:
     return plan
 
 
+def read_plan(data: bytes, filename: str, kind: str) -> MeasurementPlan:
+    """Read a file and check its measurements for an indicator of `kind`."""
+    try:
+        table = read_table(data, filename, headers=MEASUREMENT_HEADERS)
+    except FileUnreadable as error:
+        return MeasurementPlan(problems=[str(error)])
+    return plan_measurements(table, kind)
+
+
 def import_measurements(
-    indicator, data: bytes, filename: str, *, dry_run: bool = False
+    indicator, data: bytes, filename: str, *, dry_run: bool = False, user=None
 ) -> MeasurementImport:
     """Import a file's measurements into `indicator`: all of them, or none when any is wrong.
 
     New periods are created; periods the indicator has already get the file's figures. With
-    `dry_run`, everything is checked and counted, and nothing is written.
+    `dry_run`, everything is checked and counted, and nothing is written. The write goes
+    through improvement.services, which records it in the programme's history.
     """
-    from kommunekompass.improvement.models import Measurement
+    from kommunekompass.improvement import services
 
-    try:
-        table = read_table(data, filename, headers=MEASUREMENT_HEADERS)
-    except FileUnreadable as error:
-        return MeasurementImport(problems=[str(error)])
-    plan = plan_measurements(table, indicator.kind)
-    if plan.problems:
-        return MeasurementImport(problems=plan.problems)
-    outcome = MeasurementImport()
-    with transaction.atomic():
-        existing = {
-            measurement.period_end: measurement
-            for measurement in Measurement.objects.select_for_update().filter(
-                indicator=indicator, period_end__in=[m.period_end for m in plan.measurements]
-            )
-        }
-        new, changed = [], []
-        for planned in plan.measurements:
-            figures = (planned.value, planned.experience, planned.expectation)
-            stored = existing.get(planned.period_end)
-            if stored is None:
-                new.append(Measurement(indicator=indicator, period_end=planned.period_end))
-                target = new[-1]
-            elif (stored.value, stored.experience, stored.expectation) != figures:
-                changed.append(stored)
-                target = stored
-            else:
-                outcome.unchanged += 1
-                continue
-            target.value, target.experience, target.expectation = figures
-        outcome.created, outcome.updated = len(new), len(changed)
-        if not dry_run:
-            Measurement.objects.bulk_create(new)
-            Measurement.objects.bulk_update(changed, ["value", "experience", "expectation"])
-            outcome.written = True
-    return outcome
+    return services.import_measurements(user, indicator, data, filename, dry_run=dry_run)

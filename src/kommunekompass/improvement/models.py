@@ -8,11 +8,18 @@ findings and focus areas it answers, and with indicators whose measurements show
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kommunekompass.evaluations.models import Evaluation, Finding, Municipality
 from kommunekompass.frameworks.models import FocusArea
 from kommunekompass.improvement import measures
+
+
+def choice_check(field: str, choices, name: str) -> models.CheckConstraint:
+    """A check constraint that keeps `field` to the values of `choices`."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class Programme(models.Model):
@@ -30,22 +37,29 @@ class Programme(models.Model):
         return f"{self.municipality}: {self.name}"
 
 
+class MemberGroup(models.TextChoices):
+    STEERING = "steering", _("Steering group")
+    PROJECT = "project", _("Project group")
+
+
+class MemberParty(models.TextChoices):
+    ELECTED = measures.ELECTED, _("Elected (folkevalgt)")
+    MANAGEMENT = measures.MANAGEMENT, _("Management (leder)")
+    UNION = measures.UNION, _("Union representative (tillitsvalgt)")
+    EMPLOYEE = measures.EMPLOYEE, _("Employee")
+
+
+class MemberFunction(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    PROJECT_LEADER = "project_leader", _("Project leader")
+    MEMBER = "member", _("Member")
+
+
 class GroupMember(models.Model):
-    class Group(models.TextChoices):
-        STEERING = "steering", _("Steering group")
-        PROJECT = "project", _("Project group")
-
-    class Party(models.TextChoices):
-        ELECTED = measures.ELECTED, _("Elected (folkevalgt)")
-        MANAGEMENT = measures.MANAGEMENT, _("Management (leder)")
-        UNION = measures.UNION, _("Union representative (tillitsvalgt)")
-        EMPLOYEE = measures.EMPLOYEE, _("Employee")
-
-    class Function(models.TextChoices):
-        CHAIR = "chair", _("Chair")
-        SECRETARY = "secretary", _("Secretary")
-        PROJECT_LEADER = "project_leader", _("Project leader")
-        MEMBER = "member", _("Member")
+    Group = MemberGroup
+    Party = MemberParty
+    Function = MemberFunction
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="members")
     group = models.CharField(_("group"), max_length=16, choices=Group.choices)
@@ -70,19 +84,27 @@ class GroupMember(models.Model):
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         ordering = ["group", "function", "name"]
+        constraints = [
+            choice_check("group", MemberGroup, "groupmember_group_valid"),
+            choice_check("party", MemberParty, "groupmember_party_valid"),
+            choice_check("function", MemberFunction, "groupmember_function_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_party_display()})"
 
 
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    FINISHED = "finished", _("Finished")
+
+
 class Project(models.Model):
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        RUNNING = "running", _("Running")
-        ON_TRACK = "on_track", _("On track")
-        AT_RISK = "at_risk", _("At risk")
-        OFF_TRACK = "off_track", _("Off track")
-        FINISHED = "finished", _("Finished")
+    Status = ProjectStatus
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="projects")
     title = models.CharField(_("title"), max_length=300)
@@ -121,6 +143,9 @@ class Project(models.Model):
     focus_areas = models.ManyToManyField(
         FocusArea, blank=True, related_name="projects", verbose_name=_("focus areas")
     )
+    # Chosen by the programme's coordinators: only public projects are shown in published
+    # evaluation reports (improvement.loop).
+    public = models.BooleanField(_("shown in published reports"), default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -128,6 +153,14 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["title"]
+        constraints = [
+            choice_check("status", ProjectStatus, "project_status_valid"),
+            models.CheckConstraint(
+                condition=Q(starts__isnull=True) | Q(ends__isnull=True) | Q(ends__gte=F("starts")),
+                name="project_ends_after_start",
+                violation_error_message=_("The project cannot end before it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -179,26 +212,43 @@ class Risk(models.Model):
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
         ordering = ["-likelihood", "-impact"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5),
+                name="risk_likelihood_1_to_5",
+                violation_error_message=_("Likelihood is a number from 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(impact__gte=1, impact__lte=5),
+                name="risk_impact_1_to_5",
+                violation_error_message=_("Impact is a number from 1 to 5."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.factor
 
 
+class IndicatorKind(models.TextChoices):
+    CUSTOM = "custom", _("Own indicator")
+    SICK_LEAVE = "sick_leave", _("Sick leave (%)")
+    PRESENCE = "presence", _("Presence (%)")
+    EXPERIENCED_QUALITY = "experienced_quality", _("Experienced quality K = O / F")
+    DEVIATIONS_REPORTED = "deviations_reported", _("Deviations reported")
+    DEVIATIONS_CLOSED = "deviations_closed", _("Deviations closed")
+
+
+class IndicatorFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
 class Indicator(models.Model):
     """An effect goal's measure (måling av nytteverdi): a baseline, a target and measurements."""
 
-    class Kind(models.TextChoices):
-        CUSTOM = "custom", _("Own indicator")
-        SICK_LEAVE = "sick_leave", _("Sick leave (%)")
-        PRESENCE = "presence", _("Presence (%)")
-        EXPERIENCED_QUALITY = "experienced_quality", _("Experienced quality K = O / F")
-        DEVIATIONS_REPORTED = "deviations_reported", _("Deviations reported")
-        DEVIATIONS_CLOSED = "deviations_closed", _("Deviations closed")
-
-    class Frequency(models.TextChoices):
-        MONTHLY = "monthly", _("Monthly")
-        QUARTERLY = "quarterly", _("Quarterly")
-        YEARLY = "yearly", _("Yearly")
+    Kind = IndicatorKind
+    Frequency = IndicatorFrequency
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.CUSTOM)
@@ -220,6 +270,10 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["name"]
+        constraints = [
+            choice_check("kind", IndicatorKind, "indicator_kind_valid"),
+            choice_check("frequency", IndicatorFrequency, "indicator_frequency_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -249,3 +303,68 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} ({self.period_end})"
+
+
+class ChangeAction(models.TextChoices):
+    PROJECT_STARTED = "project_started", _("Project started")
+    PLAN_CHANGED = "plan_changed", _("Plan changed")
+    PROJECT_DELETED = "project_deleted", _("Project deleted")
+    PUBLICATION_CHANGED = "publication_changed", _("Publication changed")
+    DECISION_ADDED = "decision_added", _("Decision point added")
+    DECISION_CHANGED = "decision_changed", _("Decision point changed")
+    DECISION_DELETED = "decision_deleted", _("Decision point deleted")
+    MILESTONE_ADDED = "milestone_added", _("Milestone added")
+    MILESTONE_CHANGED = "milestone_changed", _("Milestone changed")
+    MILESTONE_DELETED = "milestone_deleted", _("Milestone deleted")
+    RISK_ADDED = "risk_added", _("Success factor or risk added")
+    RISK_CHANGED = "risk_changed", _("Success factor or risk changed")
+    RISK_DELETED = "risk_deleted", _("Success factor or risk deleted")
+    INDICATOR_ADDED = "indicator_added", _("Indicator added")
+    INDICATOR_CHANGED = "indicator_changed", _("Indicator changed")
+    INDICATOR_DELETED = "indicator_deleted", _("Indicator deleted")
+    MEASUREMENT_SAVED = "measurement_saved", _("Measurement saved")
+    MEASUREMENT_DELETED = "measurement_deleted", _("Measurement deleted")
+    MEASUREMENTS_IMPORTED = "measurements_imported", _("Measurements imported")
+    MEMBER_ADDED = "member_added", _("Group member added")
+    MEMBER_CHANGED = "member_changed", _("Group member changed")
+    MEMBER_REMOVED = "member_removed", _("Group member removed")
+
+
+class ProgrammeChange(models.Model):
+    """One change of the programme, as its history shows it: who did what to which subject,
+    with the fields' values before and after (as JSON, read by improvement.history).
+
+    Kept when the project or row it is about is deleted: the subject's text is stored, and the
+    programme cannot be deleted while it has history.
+    """
+
+    Action = ChangeAction
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="changes")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    project_title = models.CharField(_("project"), max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programme_changes",
+    )
+    user_name = models.CharField(_("by"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    subject = models.CharField(_("subject"), max_length=400, blank=True)
+    old = models.JSONField(_("before"), default=dict, blank=True)
+    new = models.JSONField(_("after"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme change")
+        verbose_name_plural = _("programme changes")
+        ordering = ["-at", "-id"]
+        constraints = [choice_check("action", ChangeAction, "programmechange_action_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.subject}"

@@ -3,16 +3,22 @@ and target, measurements entered by hand or imported from a CSV or Excel file.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommunekompass.improvement import periods
+from kommunekompass.improvement import periods, services
 from kommunekompass.improvement.access import get_project
 from kommunekompass.improvement.dashboard import chart_for, indicator_rows
-from kommunekompass.improvement.forms import IndicatorForm, MeasurementForm, MeasurementImportForm
-from kommunekompass.improvement.measurement_import import import_measurements
+from kommunekompass.improvement.forms import (
+    IndicatorForm,
+    MeasurementForm,
+    MeasurementImportForm,
+    add_errors,
+    model_fields,
+)
 from kommunekompass.improvement.models import Indicator, Measurement
 
 
@@ -58,17 +64,20 @@ def indicator_detail(request, pk):
         form = MeasurementForm(request.POST, indicator=indicator)
         if form.is_valid():
             data = form.cleaned_data
-            Measurement.objects.update_or_create(
-                indicator=indicator,
-                period_end=data["period"],
-                defaults={
-                    "value": data["value"],
-                    "experience": data.get("experience"),
-                    "expectation": data.get("expectation"),
-                },
-            )
-            messages.success(request, _("The measurement is saved."))
-            return redirect("improvement:indicator", pk=indicator.pk)
+            try:
+                services.save_measurement(
+                    request.user,
+                    indicator,
+                    data["period"],
+                    data["value"],
+                    data.get("experience"),
+                    data.get("expectation"),
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The measurement is saved."))
+                return redirect("improvement:indicator", pk=indicator.pk)
         return _page(request, project, access, indicator, form=form, status=422)
     return _page(request, project, access, indicator)
 
@@ -81,7 +90,7 @@ def measurements_import(request, pk):
     if not upload.is_valid():
         return _page(request, project, access, indicator, upload=upload, status=422)
     file = upload.cleaned_data["file"]
-    outcome = import_measurements(indicator, file.read(), file.name)
+    outcome = services.import_measurements(request.user, indicator, file.read(), file.name)
     if outcome.problems:
         messages.error(request, _("Nothing was imported. Correct the file and try again."))
         indicator = _indicator(request, pk, "edit")[2]
@@ -99,7 +108,7 @@ def measurements_import(request, pk):
 def measurement_delete(request, pk, measurement_id):
     project, access, indicator = _indicator(request, pk, "edit")
     measurement = get_object_or_404(Measurement, pk=measurement_id, indicator=indicator)
-    measurement.delete()
+    services.delete_measurement(request.user, measurement)
     messages.success(request, _("The measurement is deleted."))
     return redirect("improvement:indicator", pk=indicator.pk)
 
@@ -122,14 +131,19 @@ def _indicator_form(request, project, indicator):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            created = indicator is None
-            form.instance.project = project
-            indicator = form.save()
-            if created:
-                messages.success(request, _("The indicator is added. Enter its measurements."))
+            try:
+                if indicator is None:
+                    indicator = services.add_row(
+                        request.user, project, Indicator, model_fields(form)
+                    )
+                    messages.success(request, _("The indicator is added. Enter its measurements."))
+                else:
+                    indicator = services.change_row(request.user, indicator, model_fields(form))
+                    messages.success(request, _("The indicator is saved."))
+            except ValidationError as error:
+                add_errors(form, error)
             else:
-                messages.success(request, _("The indicator is saved."))
-            return redirect("improvement:indicator", pk=indicator.pk)
+                return redirect("improvement:indicator", pk=indicator.pk)
         status = 422
     return render(
         request,
@@ -148,6 +162,6 @@ def _indicator_form(request, project, indicator):
 @login_required
 def indicator_delete(request, pk):
     project, access, indicator = _indicator(request, pk, "edit")
-    indicator.delete()
+    services.delete_row(request.user, indicator)
     messages.success(request, _("The indicator is deleted."))
     return redirect("improvement:project", pk=project.pk)

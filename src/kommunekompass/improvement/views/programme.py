@@ -5,7 +5,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommunekompass.evaluations.models import Membership
+from kommunekompass.improvement import services
 from kommunekompass.improvement.access import get_municipality, visible_municipalities
 from kommunekompass.improvement.dashboard import build_dashboard, group_rows
-from kommunekompass.improvement.forms import GroupMemberForm
-from kommunekompass.improvement.models import GroupMember, Programme
+from kommunekompass.improvement.forms import GroupMemberForm, add_errors
+from kommunekompass.improvement.history import change_lines
+from kommunekompass.improvement.models import GroupMember, Programme, ProgrammeChange
 
 
 def today() -> datetime.date:
@@ -52,14 +55,6 @@ def dashboard(request, municipality_id):
     )
 
 
-def programme_of(municipality) -> Programme:
-    """The municipality's programme, started the first time something is added to it."""
-    programme, _created = Programme.objects.get_or_create(
-        municipality=municipality, defaults={"started": today()}
-    )
-    return programme
-
-
 @login_required
 def groups(request, municipality_id):
     need = "manage" if request.method == "POST" else "read"
@@ -68,11 +63,13 @@ def groups(request, municipality_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                form.instance.programme = programme_of(municipality)
-                form.save()
-            messages.success(request, _("The member is added."))
-            return redirect("improvement:groups", municipality_id=municipality.pk)
+            try:
+                services.add_member(request.user, municipality, form.member_fields())
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The member is added."))
+                return redirect("improvement:groups", municipality_id=municipality.pk)
         status = 422
     members = list(
         GroupMember.objects.filter(programme__municipality=municipality).select_related("user")
@@ -107,9 +104,13 @@ def member_edit(request, municipality_id, member_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            form.save()
-            messages.success(request, _("The member is saved."))
-            return redirect("improvement:groups", municipality_id=municipality.pk)
+            try:
+                services.change_member(request.user, member, form.member_fields())
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The member is saved."))
+                return redirect("improvement:groups", municipality_id=municipality.pk)
         status = 422
     return render(
         request,
@@ -128,7 +129,7 @@ def member_edit(request, municipality_id, member_id):
 @login_required
 def member_delete(request, municipality_id, member_id):
     municipality, access, member = _member(request, municipality_id, member_id)
-    member.delete()
+    services.remove_member(request.user, member)
     messages.success(request, _("The member is removed."))
     return redirect("improvement:groups", municipality_id=municipality.pk)
 
@@ -149,3 +150,22 @@ def status_xlsx(request, municipality_id):
     name = f"programme-status-{municipality.number}-{today():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@login_required
+def history(request, municipality_id):
+    """The programme's history, newest first, as readable lines."""
+    municipality, access = get_municipality(request.user, municipality_id)
+    changes = ProgrammeChange.objects.filter(programme__municipality=municipality).order_by(
+        "-at", "-id"
+    )
+    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = [(change, change_lines(change.action, change.old, change.new)) for change in page]
+    return render(
+        request,
+        "improvement/history.html",
+        {"municipality": municipality, "access": access, "page": page, "entries": entries},
+    )

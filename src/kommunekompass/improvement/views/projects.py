@@ -3,8 +3,7 @@ with a version check, the plan's rows (decision points, milestones, risks), and 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,17 +11,21 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kommunekompass.improvement import services
 from kommunekompass.improvement.access import get_municipality, get_project
 from kommunekompass.improvement.dashboard import chart_for, project_rows, projects_with_details
 from kommunekompass.improvement.forms import (
     DecisionPointForm,
     MilestoneForm,
     ProjectForm,
+    PublicForm,
     RiskForm,
+    add_errors,
+    model_fields,
     open_findings,
 )
 from kommunekompass.improvement.models import DecisionPoint, Milestone, Project, Risk
-from kommunekompass.improvement.views.programme import programme_of, today
+from kommunekompass.improvement.views.programme import today
 
 # The plan's tables: URL segment -> (model, form, heading of the section)
 ROWS = {
@@ -63,13 +66,21 @@ def project_create(request, municipality_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                form.instance.programme = programme_of(municipality)
-                project = form.save()
-                if not project.focus_areas.exists():
-                    project.focus_areas.set({f.focus_area for f in project.findings.all()})
-            messages.success(request, _("The project is created. Fill in the rest of the plan."))
-            return redirect("improvement:project", pk=project.pk)
+            try:
+                project = services.start_project(
+                    request.user,
+                    municipality,
+                    form.plan_fields(),
+                    findings=form.cleaned_data["findings"],
+                    focus_areas=form.cleaned_data["focus_areas"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The project is created. Fill in the rest of the plan.")
+                )
+                return redirect("improvement:project", pk=project.pk)
         status = 422
     return render(
         request,
@@ -98,6 +109,7 @@ def project_detail(request, pk):
             "findings": project.findings.select_related("focus_area", "evaluation"),
             "project_group": project.programme.members.filter(group="project"),
             "forms": {kind: form() for kind, (_model, form, _label) in ROWS.items()},
+            "public_form": PublicForm(initial={"public": not project.public}),
             "charts": charts,
             "today": today(),
         },
@@ -111,30 +123,33 @@ def project_edit(request, pk):
     form = ProjectForm(request.POST or None, instance=project, municipality=municipality)
     status = 200
     if request.method == "POST":
+        status = 422
         if form.is_valid():
-            expected = form.cleaned_data["version"] or 0
-            with transaction.atomic():
-                claimed = Project.objects.filter(pk=project.pk, version=expected).update(
-                    version=F("version") + 1
+            try:
+                services.change_plan(
+                    request.user,
+                    project,
+                    form.plan_fields(),
+                    version=form.cleaned_data["version"] or 0,
+                    findings=form.cleaned_data["findings"],
+                    focus_areas=form.cleaned_data["focus_areas"],
                 )
-                if claimed:
-                    form.instance.version = expected + 1
-                    form.save()
-            if claimed:
+            except ValidationError as error:
+                add_errors(form, error)
+            except services.StalePlan:
+                messages.error(
+                    request,
+                    _(
+                        "Not saved: someone else changed this plan after you opened it. Their "
+                        "version is shown below; copy your changes in again."
+                    ),
+                )
+                project = Project.objects.get(pk=project.pk)
+                form = ProjectForm(instance=project, municipality=municipality)
+                status = 409
+            else:
                 messages.success(request, _("The plan is saved."))
                 return redirect("improvement:project", pk=project.pk)
-            messages.error(
-                request,
-                _(
-                    "Not saved: someone else changed this plan after you opened it. Their "
-                    "version is shown below; copy your changes in again."
-                ),
-            )
-            project = Project.objects.get(pk=project.pk)
-            form = ProjectForm(instance=project, municipality=municipality)
-            status = 409
-        else:
-            status = 422
     return render(
         request,
         "improvement/project_form.html",
@@ -148,7 +163,7 @@ def project_edit(request, pk):
 def project_delete(request, pk):
     project, access = get_project(request.user, pk, "manage")
     municipality_id = project.programme.municipality_id
-    project.delete()
+    services.delete_project(request.user, project)
     messages.success(request, _("The project “%(title)s” is deleted.") % {"title": project.title})
     return redirect("improvement:dashboard", municipality_id=municipality_id)
 
@@ -166,10 +181,13 @@ def row_add(request, pk, kind):
     model, form_class, label = _row_kind(kind)
     form = form_class(request.POST)
     if form.is_valid():
-        form.instance.project = project
-        form.save()
-        messages.success(request, _("The %(row)s is added.") % {"row": label})
-        return redirect(reverse("improvement:project", args=[project.pk]) + f"#{kind}")
+        try:
+            services.add_row(request.user, project, model, model_fields(form))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The %(row)s is added.") % {"row": label})
+            return redirect(reverse("improvement:project", args=[project.pk]) + f"#{kind}")
     return render(
         request,
         "improvement/row_form.html",
@@ -198,9 +216,13 @@ def row_edit(request, pk, kind, row_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            form.save()
-            messages.success(request, _("The %(row)s is saved.") % {"row": label})
-            return redirect(reverse("improvement:project", args=[project.pk]) + f"#{kind}")
+            try:
+                services.change_row(request.user, row, model_fields(form))
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The %(row)s is saved.") % {"row": label})
+                return redirect(reverse("improvement:project", args=[project.pk]) + f"#{kind}")
         status = 422
     return render(
         request,
@@ -220,7 +242,7 @@ def row_edit(request, pk, kind, row_id):
 @login_required
 def row_delete(request, pk, kind, row_id):
     project, row, form_class, label = _row(request, pk, kind, row_id)
-    row.delete()
+    services.delete_row(request.user, row)
     messages.success(request, _("The %(row)s is deleted.") % {"row": label})
     return redirect(reverse("improvement:project", args=[project.pk]) + f"#{kind}")
 
@@ -235,3 +257,20 @@ def plan_pdf(request, pk):
     name = f"project-plan-{project.pk}-{today():%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_POST
+@login_required
+def project_public(request, pk):
+    """Show the project in published reports, or not: the coordinators' choice."""
+    project, access = get_project(request.user, pk, "manage")
+    form = PublicForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the project is shown in published reports."))
+        return redirect("improvement:project", pk=project.pk)
+    project = services.set_public(request.user, project, form.cleaned_data["public"])
+    if project.public:
+        messages.success(request, _("The project is shown in published reports."))
+    else:
+        messages.success(request, _("The project is no longer shown in published reports."))
+    return redirect("improvement:project", pk=project.pk)

@@ -3,10 +3,11 @@ nothing."""
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from kommunekompass.improvement.measurement_import import import_measurements
 from kommunekompass.improvement.models import Indicator
+from kommunekompass.improvement.services import import_measurements
 
 
 class Command(BaseCommand):
@@ -20,15 +21,25 @@ class Command(BaseCommand):
         parser.add_argument("indicator", metavar="INDICATOR_ID", type=int)
         parser.add_argument("file", metavar="FILE")
         parser.add_argument("--dry-run", action="store_true", help="check and show, write nothing")
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="the user the programme's history names as having imported the file",
+        )
 
-    def handle(self, *args, indicator, file, dry_run, **options):
+    def handle(self, *args, indicator, file, dry_run, user=None, **options):
+        acting = None
+        if user:
+            acting = get_user_model().objects.filter(username=user, is_active=True).first()
+            if acting is None:
+                raise CommandError(f"There is no active user {user}.")
         found = Indicator.objects.select_related("project").filter(pk=indicator).first()
         if found is None:
             raise CommandError(f"There is no indicator {indicator}.")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
-        outcome = import_measurements(found, path.read_bytes(), path.name, dry_run=dry_run)
+        outcome = import_measurements(acting, found, path.read_bytes(), path.name, dry_run=dry_run)
         if outcome.problems:
             for problem in outcome.problems:
                 self.stderr.write(self.style.ERROR(problem))
