@@ -254,6 +254,8 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
         "matplotlib": {"level": "WARNING"},
+        # django-axes: failures and lockouts (WARNING), not every step of its bookkeeping.
+        "axes": {"level": "WARNING"},
         # 403 and 404: one line each (method, path, user, status), no traceback.
         "django.request": {"filters": ["one_line"]},
         "django.security": {"filters": ["one_line"]},

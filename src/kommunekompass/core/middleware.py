@@ -31,8 +31,10 @@ class PrivacyHeadersMiddleware:
     """Keeps private pages out of every cache and turns off browser features the app never uses.
 
     `Cache-Control: no-store` on every response that is not public: anything a logged-in user
-    gets, every answer to a non-GET request, and every response that sets a cookie. What an
-    anonymous visitor reads with GET (a published report, the login page) may be cached.
+    gets, every answer to a non-GET request, and every response that gives a cookie a new
+    value. What an anonymous visitor reads with GET (a published report) may be cached; every
+    page varies on Cookie, and merely sending the visitor's own CSRF cookie back again (Django
+    does on every page with a form) gives nothing away.
     `Permissions-Policy` denies camera, microphone, geolocation and the like.
     Static files never reach this middleware: WhiteNoise answers them before.
     """
@@ -50,7 +52,11 @@ class PrivacyHeadersMiddleware:
 
     @staticmethod
     def is_private(request, response) -> bool:
-        if request.method not in ("GET", "HEAD") or response.cookies:
+        if request.method not in ("GET", "HEAD"):
+            return True
+        if any(
+            request.COOKIES.get(name) != morsel.value for name, morsel in response.cookies.items()
+        ):
             return True
         user = getattr(request, "user", None)
         return user is not None and user.is_authenticated

@@ -7,9 +7,9 @@ and never runs with KOMMUNEKOMPASS_SECURE=1: the demo users' passwords are publi
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
