@@ -7,16 +7,25 @@ KOMMUNEKOMPASS_DEBUG          "1" turns on Django's debug mode (never in product
 KOMMUNEKOMPASS_ALLOWED_HOSTS  comma-separated host names (default: 127.0.0.1,localhost)
 KOMMUNEKOMPASS_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://kompass.example.no
 KOMMUNEKOMPASS_SECURE         "1" behind HTTPS: secure cookies, HSTS, redirect to https
+KOMMUNEKOMPASS_TRUSTED_PROXIES  comma-separated proxy addresses whose X-Forwarded-* headers
+                              `kommunekompass serve` believes (default: none)
+KOMMUNEKOMPASS_LOGIN_ATTEMPTS failed logins before an account or address is locked out (5)
+KOMMUNEKOMPASS_LOCKOUT_MINUTES how long a lockout lasts (15)
+KOMMUNEKOMPASS_SESSION_HOURS  how long a login lasts (8)
 DATABASE_URL                  e.g. postgres://user:pass@127.0.0.1:5432/kommunekompass;
                               unset means SQLite in the data dir
 """
 
+import datetime
+import logging
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+
+from kommunekompass.lib.datadir import make_private_dir, read_or_create_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -29,22 +38,28 @@ def _list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, "").strip() or default)
+
+
+# The data directory is private: made with mode 0700, the generated key file with 0600. An
+# existing directory is not changed, but a warning says so when others may read it.
 DATA_DIR = Path(os.environ.get("KOMMUNEKOMPASS_DATA_DIR") or Path.cwd() / "kommunekompass-data")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+_data_dir_warnings = make_private_dir(DATA_DIR)
 
 
 def _secret_key() -> str:
     key = os.environ.get("KOMMUNEKOMPASS_SECRET_KEY")
     if key:
         return key
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    key, warnings = read_or_create_secret_key(DATA_DIR / "secret_key")
+    _data_dir_warnings.extend(warnings)
+    return key
 
 
 SECRET_KEY = _secret_key()
+for _warning in _data_dir_warnings:
+    logging.getLogger("kommunekompass.settings").warning(_warning)
 DEBUG = _flag("KOMMUNEKOMPASS_DEBUG")
 ALLOWED_HOSTS = _list("KOMMUNEKOMPASS_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _list("KOMMUNEKOMPASS_CSRF_TRUSTED_ORIGINS", "")
@@ -64,18 +79,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set.
+    "kommunekompass.core.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kommunekompass.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kommunekompass.urls"
@@ -141,9 +162,29 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after KOMMUNEKOMPASS_LOGIN_ATTEMPTS failures for one user
+# name, or from one address, further attempts are refused for KOMMUNEKOMPASS_LOCKOUT_MINUTES,
+# even with the right password. Each failure during a lockout starts the cool-off again.
+AUTHENTICATION_BACKENDS = [
+    "kommunekompass.core.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _int("KOMMUNEKOMPASS_LOGIN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int("KOMMUNEKOMPASS_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kommunekompass.core.views.locked_out"
+# REMOTE_ADDR is the client's address: `kommunekompass serve` puts it there from the
+# X-Forwarded-For of a trusted proxy only.
+AXES_CLIENT_IP_CALLABLE = "kommunekompass.core.auth.client_address"
+SESSION_COOKIE_AGE = _int("KOMMUNEKOMPASS_SESSION_HOURS", 8) * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -169,16 +210,43 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if _flag("KOMMUNEKOMPASS_SECURE"):
+# No inline script anywhere (confirmations are data-confirm attributes read by confirm.js).
+# Inline styles stay allowed: the report's page styles and matplotlib's SVG charts use them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), interest-cohort=()"
+)
+KOMMUNEKOMPASS_SECURE = _flag("KOMMUNEKOMPASS_SECURE")
+# Addresses of the reverse proxies whose X-Forwarded-For/-Proto/-Host/-Port headers
+# `kommunekompass serve` believes; from any other address those headers are removed.
+TRUSTED_PROXIES = _list("KOMMUNEKOMPASS_TRUSTED_PROXIES", "")
+if KOMMUNEKOMPASS_SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    # Safe because `kommunekompass serve` (waitress) drops X-Forwarded-Proto unless the
+    # request comes from one of TRUSTED_PROXIES. Another server must do the same.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line": {"()": "kommunekompass.core.log_filters.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOMMUNEKOMPASS_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every step and every SVG property it skips at INFO level.
@@ -186,5 +254,10 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
         "matplotlib": {"level": "WARNING"},
+        # django-axes: failures and lockouts (WARNING), not every step of its bookkeeping.
+        "axes": {"level": "WARNING"},
+        # 403 and 404: one line each (method, path, user, status), no traceback.
+        "django.request": {"filters": ["one_line"]},
+        "django.security": {"filters": ["one_line"]},
     },
 }

@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
 
     name = "kommunekompass.core"
     label = "core"
+
+    def ready(self):
+        # Chart labels are names people type (a municipality, an indicator): draw them as
+        # plain text. matplotlib would read "$...$" as mathematics and fail on "Evil $\foo{$".
+        # Set once here, for every chart of every app (rc_context keeps it).
+        import matplotlib
+
+        matplotlib.rcParams["text.parse_math"] = False

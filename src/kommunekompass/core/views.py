@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
 from kommunekompass.evaluations.access import (
@@ -28,4 +30,15 @@ def home(request):
             "can_create": is_evaluator(request.user),
             "frameworks": Framework.objects.defer("document", "source").order_by("key"),
         },
+    )
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The login page with the lockout message (django-axes' AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "locked_out": True, "lockout_minutes": minutes},
+        status=429,
     )

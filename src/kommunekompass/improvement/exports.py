@@ -108,7 +108,7 @@ def plan_html(project: Project, *, language: str, today: datetime.date) -> str:
 
 
 def plan_pdf(project: Project, *, language: str, today: datetime.date) -> bytes:
-    from kommunekompass.reports.render import html_to_pdf
+    from kommunekompass.lib.pdf import html_to_pdf
 
     return html_to_pdf(plan_html(project, language=language, today=today))
 

@@ -106,9 +106,9 @@ def render_html(report: Report, request=None, *, standalone: bool = False) -> st
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from kommunekompass.lib.pdf import html_to_pdf as safe_html_to_pdf
 
-    return HTML(string=html, base_url=".").write_pdf()
+    return safe_html_to_pdf(html)
 
 
 def render_pdf(report: Report) -> bytes:

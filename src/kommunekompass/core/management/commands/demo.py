@@ -1,14 +1,20 @@
-"""`kommunekompass demo`: a ready-to-try installation. Safe to run again and again."""
+"""`kommunekompass demo`: a ready-to-try installation. Safe to run again and again.
+
+It refuses a database that holds anything but demo data (core/demo_guard.py) unless --force,
+and never runs with KOMMUNEKOMPASS_SECURE=1: the demo users' passwords are public.
+"""
 
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from kommunekompass.core.demo_guard import foreign_data
 from kommunekompass.evaluations.apps import EVALUATORS_GROUP
 from kommunekompass.evaluations.demo import load_demo_evaluations, load_synthetic_comparison
 from kommunekompass.evaluations.models import Membership, Municipality
@@ -38,7 +44,27 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Migrate, load the shipped frameworks, demo users and demo evaluations (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add the demo to a database that holds other data too (never in production).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if settings.KOMMUNEKOMPASS_SECURE:
+            raise CommandError(
+                "The demo does not run with KOMMUNEKOMPASS_SECURE=1: its users' passwords are "
+                "public. Use a separate data directory without that setting to try the app."
+            )
+        found = foreign_data({row[0]: (row[2], row[3]) for row in DEMO_USERS})
+        if found and not force:
+            raise CommandError(
+                "This database holds more than the demo data, so the demo leaves it alone:\n  "
+                + "\n  ".join(found)
+                + "\nUse an empty KOMMUNEKOMPASS_DATA_DIR (or DATABASE_URL) for the demo, or "
+                "--force to add the demo users and their public passwords to this database."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         for outcome in load_shipped_frameworks():
             framework = outcome.framework

@@ -1,7 +1,43 @@
-"""`kommunekompass serve`: migrate the database, then serve the app with waitress."""
+"""`kommunekompass serve`: migrate the database, then serve the app with waitress.
 
+Behind a reverse proxy that ends TLS, list the proxy's addresses in
+KOMMUNEKOMPASS_TRUSTED_PROXIES: from those addresses the X-Forwarded-For, -Proto, -Host and
+-Port headers are believed (the client's address becomes REMOTE_ADDR, https the scheme); from
+any other address they are removed before the app sees the request, so nobody can claim to
+have come over https or from another address.
+"""
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+TRUSTED_PROXY_HEADERS = {
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "x-forwarded-port",
+}
+
+
+def trust_proxies(application, proxies):
+    """Wrap a WSGI application: forwarded headers count only from the addresses in `proxies`.
+
+    waitress itself trusts a single address; this takes a list, and leaves the parsing and
+    the removal of the headers to waitress's own middleware."""
+    from waitress.proxy_headers import proxy_headers_middleware
+
+    proxies = frozenset(proxies)
+    believed = proxy_headers_middleware(
+        application, trusted_proxy="*", trusted_proxy_headers=TRUSTED_PROXY_HEADERS
+    )
+    stripped = proxy_headers_middleware(application, trusted_proxy=None, clear_untrusted=True)
+
+    def app(environ, start_response):
+        if environ.get("REMOTE_ADDR") in proxies:
+            return believed(environ, start_response)
+        return stripped(environ, start_response)
+
+    return app
 
 
 class Command(BaseCommand):
@@ -18,5 +54,17 @@ class Command(BaseCommand):
 
         from kommunekompass.wsgi import application
 
+        proxies = settings.TRUSTED_PROXIES
+        if proxies:
+            self.stdout.write(f"Trusting forwarded headers from: {', '.join(proxies)}")
         self.stdout.write(f"Kommunekompass is running on http://{host}:{port}/ (Ctrl+C stops it)")
-        serve(application, host=host, port=port, threads=threads, ident="kommunekompass")
+        serve(
+            trust_proxies(application, proxies),
+            host=host,
+            port=port,
+            threads=threads,
+            ident="kommunekompass",
+            # The wrapper above decides whom to believe; waitress must not strip the headers
+            # of a trusted proxy before it does.
+            clear_untrusted_proxy_headers=False,
+        )
