@@ -23,9 +23,7 @@ BODY_TIMEOUT = 24 * 3600
 
 def is_public(evaluation: Evaluation) -> bool:
     """Published at least once and not withdrawn: its latest version is public."""
-    return (
-        evaluation.published_version > 0 and evaluation.status != Evaluation.Status.WITHDRAWN
-    )
+    return evaluation.published_version > 0 and evaluation.status != Evaluation.Status.WITHDRAWN
 
 
 def body_key(version_id: int, language: str) -> str:

@@ -194,7 +194,13 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
         for group in area.findings:
             for number, finding in enumerate(group.items, start=1):
                 findings.append(
-                    [area.spec.code, group.heading, number, finding.text, ", ".join(finding.questions)]
+                    [
+                        area.spec.code,
+                        group.heading,
+                        number,
+                        finding.text,
+                        ", ".join(finding.questions),
+                    ]
                 )
 
     buffer = io.BytesIO()

@@ -10,9 +10,7 @@ urlpatterns = [
     path("<int:pk>/xlsx/", views.report_xlsx, name="xlsx"),
     path("<int:pk>/today/", views.compare_today, name="today"),
     path("<int:pk>/v/<int:number>/", views.version_page, name="version"),
-    path(
-        "<int:pk>/v/<int:number>/pdf/", views.version_file, {"kind": "pdf"}, name="version_pdf"
-    ),
+    path("<int:pk>/v/<int:number>/pdf/", views.version_file, {"kind": "pdf"}, name="version_pdf"),
     path(
         "<int:pk>/v/<int:number>/xlsx/",
         views.version_file,

@@ -165,4 +165,3 @@ def compare_today(request, pk):
             "groups": group_choices(),
         },
     )
-
