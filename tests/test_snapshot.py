@@ -23,10 +23,10 @@ from kommunekompass.scoring.engine import QuestionResult, Result, find, walk
 from tests.factories import make_user
 
 
-def publish(evaluation, first, second):
+def publish(evaluation, first, second, note=""):
     """Through the workflow: one evaluator sends to review, another publishes."""
     change_status(evaluation, "submit", first)
-    change_status(evaluation, "publish", second)
+    change_status(evaluation, "publish", second, note)
     evaluation.refresh_from_db()
     return evaluation.versions.get(number=evaluation.published_version)
 

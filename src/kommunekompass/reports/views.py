@@ -41,35 +41,40 @@ def _public(pk) -> Evaluation | None:
     return evaluation
 
 
-def _visible_version(request, pk, number=None) -> tuple[Evaluation, PublishedVersion]:
-    """A published version of the evaluation (the latest when `number` is None): public for a
-    public evaluation; otherwise (withdrawn) only for those who may see its result."""
-    evaluation = _public(pk)
+def _visible_version(request, pk, number=None, evaluation=None):
+    """A published version of the evaluation (the latest when `number` is None) and all its
+    versions, newest first (without their data): public for a public evaluation; otherwise
+    (withdrawn) only for those who may see its result."""
+    evaluation = evaluation or _public(pk)
     if evaluation is None:
         evaluation, _access = get_evaluation(request.user, pk, "result")
     number = evaluation.published_version if number is None else number
-    if not 1 <= number <= evaluation.published_version:
-        raise Http404(_("No such version."))
-    version = (
-        PublishedVersion.objects.defer("data").filter(evaluation=evaluation, number=number).first()
+    versions = (
+        list(
+            PublishedVersion.objects.filter(evaluation=evaluation).defer("data").order_by("-number")
+        )
+        if 1 <= number <= evaluation.published_version
+        else []
     )
+    version = next((v for v in versions if v.number == number), None)
     if version is None:
         raise Http404(_("No such version."))
-    return evaluation, version
+    return evaluation, version, versions
 
 
-def _versions(evaluation) -> list[dict]:
-    if not evaluation.published_version:
-        return []
+def _versions(evaluation, versions=None) -> list[dict]:
+    if versions is None:
+        if not evaluation.published_version:
+            return []
+        versions = PublishedVersion.objects.filter(evaluation=evaluation).defer("data")
+        versions = versions.order_by("-number")
     return [
         {"version": version, "changes": [describe_change(c) for c in version.changes]}
-        for version in PublishedVersion.objects.filter(evaluation=evaluation)
-        .defer("data")
-        .order_by("-number")
+        for version in versions
     ]
 
 
-def _page(request, evaluation, *, body, version=None, report=None, access=None):
+def _page(request, evaluation, *, body, version=None, versions=None, report=None, access=None):
     if access is None and request.user.is_authenticated:
         access = access_for(request.user, evaluation)
     context = {
@@ -78,7 +83,7 @@ def _page(request, evaluation, *, body, version=None, report=None, access=None):
         "body": body,
         "version": version,
         "report": report,
-        "versions": _versions(evaluation),
+        "versions": _versions(evaluation, versions),
         "latest_number": evaluation.published_version,
         "revision_under_way": evaluation.revision_under_way,
         "can_compare": bool(access and access.read_work and evaluation.published_version),
@@ -87,24 +92,22 @@ def _page(request, evaluation, *, body, version=None, report=None, access=None):
     return render(request, "reports/report_page.html", context)
 
 
-def _version_page(request, evaluation, version):
+def _version_page(request, evaluation, version, versions):
     body = published.cached_body(version, get_language())
-    return _page(request, evaluation, body=body, version=version)
+    return _page(request, evaluation, body=body, version=version, versions=versions)
 
 
 def report_page(request, pk):
     evaluation = _public(pk)
     if evaluation is not None:
-        _evaluation, version = _visible_version(request, pk)
-        return _version_page(request, evaluation, version)
+        return _version_page(request, *_visible_version(request, pk, evaluation=evaluation))
     evaluation, access = get_evaluation(request.user, pk, "result")
     report = build_report(evaluation, request.GET.get("group"))
     return _page(request, evaluation, body=render_body(report), report=report, access=access)
 
 
 def version_page(request, pk, number):
-    evaluation, version = _visible_version(request, pk, number)
-    return _version_page(request, evaluation, version)
+    return _version_page(request, *_visible_version(request, pk, number))
 
 
 def _serve_version_file(evaluation, version, kind: str):
@@ -116,15 +119,16 @@ def _serve_version_file(evaluation, version, kind: str):
 
 
 def version_file(request, pk, number, kind):
-    evaluation, version = _visible_version(request, pk, number)
+    evaluation, version, _versions = _visible_version(request, pk, number)
     return _serve_version_file(evaluation, version, kind)
 
 
 def _live_file(request, pk, kind):
     """The latest version's stored file when the evaluation is public; else the live report
     rendered now, for those who may see the draft."""
-    if _public(pk) is not None:
-        evaluation, version = _visible_version(request, pk)
+    evaluation = _public(pk)
+    if evaluation is not None:
+        evaluation, version, _versions = _visible_version(request, pk, evaluation=evaluation)
         return _serve_version_file(evaluation, version, kind)
     evaluation, _access = get_evaluation(request.user, pk, "result")
     report = build_report(evaluation, request.GET.get("group"))
