@@ -21,6 +21,35 @@ BODY_VERSION = "1"
 BODY_TIMEOUT = 24 * 3600
 
 
+# Stands in for the CSRF token in cached pages; each response puts its own token in.
+CSRF_PLACEHOLDER = "__kommunekompass_report_csrf__"
+
+
+def public_state(pk) -> tuple[int, str] | None:
+    """(latest version number, status) of an evaluation whose report is public, else None."""
+    state = Evaluation.objects.filter(pk=pk).values_list("published_version", "status").first()
+    if state is None or state[0] < 1 or state[1] == Evaluation.Status.WITHDRAWN:
+        return None
+    return state
+
+
+def page_key(pk, number, latest: int, status: str, language: str) -> str:
+    return f"report-page:{BODY_VERSION}:{pk}:{number or 'latest'}:{latest}:{status}:{language}"
+
+
+def _file_key(pk, number: int, kind: str) -> str:
+    return f"report-file:{pk}:{number}:{kind}"
+
+
+def remember_file(pk, number: int, kind: str, path: str, filename: str) -> None:
+    """A version's stored file never changes: remember where it is."""
+    cache.set(_file_key(pk, number, kind), (path, filename), BODY_TIMEOUT)
+
+
+def known_file(pk, number: int, kind: str) -> tuple[str, str] | None:
+    return cache.get(_file_key(pk, number, kind))
+
+
 def is_public(evaluation: Evaluation) -> bool:
     """Published at least once and not withdrawn: its latest version is public."""
     return evaluation.published_version > 0 and evaluation.status != Evaluation.Status.WITHDRAWN

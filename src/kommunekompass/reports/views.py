@@ -7,8 +7,12 @@ marked as a draft. "Compare with today" puts the live figures beside the publish
 those who work on the evaluation.
 """
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -97,7 +101,49 @@ def _version_page(request, evaluation, version, versions):
     return _page(request, evaluation, body=body, version=version, versions=versions)
 
 
+def _anonymous_page(request, pk, number=None):
+    """A public version's whole page for a visitor without a session, from the cache when it
+    can be: one small query for the evaluation's state, no user, no session. Its key holds
+    everything the page shows that can change (the latest number, the status), so a new
+    version or a reopening shows at once. None when this is not such a request."""
+    if request.user.is_authenticated or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return None
+    state = published.public_state(pk)
+    if state is None:
+        return None
+    latest, status = state
+    if number is not None and not 1 <= number <= latest:
+        raise Http404(_("No such version."))
+    key = published.page_key(pk, number, latest, status, get_language())
+    html = cache.get(key)
+    if html is None:
+        evaluation = _public(pk)
+        if evaluation is None:
+            return None
+        evaluation, version, versions = _visible_version(request, pk, number, evaluation=evaluation)
+        body = published.cached_body(version, get_language())
+        context = {
+            "evaluation": evaluation,
+            "access": None,
+            "body": body,
+            "version": version,
+            "report": None,
+            "versions": _versions(evaluation, versions),
+            "latest_number": evaluation.published_version,
+            "revision_under_way": evaluation.revision_under_way,
+            "can_compare": False,
+            "groups": (),
+            "csrf_token": published.CSRF_PLACEHOLDER,
+        }
+        html = render_to_string("reports/report_page.html", context, request)
+        cache.set(key, html, published.BODY_TIMEOUT)
+    return HttpResponse(html.replace(published.CSRF_PLACEHOLDER, get_token(request)))
+
+
 def report_page(request, pk):
+    fast = _anonymous_page(request, pk)
+    if fast is not None:
+        return fast
     evaluation = _public(pk)
     if evaluation is not None:
         return _version_page(request, *_visible_version(request, pk, evaluation=evaluation))
@@ -107,18 +153,47 @@ def report_page(request, pk):
 
 
 def version_page(request, pk, number):
+    fast = _anonymous_page(request, pk, number)
+    if fast is not None:
+        return fast
     return _version_page(request, *_visible_version(request, pk, number))
+
+
+def _file_response(handle, filename: str, kind: str):
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind]
+    )
 
 
 def _serve_version_file(evaluation, version, kind: str):
     handle = published.stored_file(version, kind)
     name = f"{file_stem(evaluation.municipality.name, evaluation.year, f'-v{version.number}')}"
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{name}.{kind}", content_type=CONTENT_TYPES[kind]
-    )
+    published.remember_file(evaluation.pk, version.number, kind, handle.path, f"{name}.{kind}")
+    return _file_response(handle, f"{name}.{kind}", kind)
+
+
+def _known_file(pk, number, kind):
+    """A public version's stored file known from an earlier request: one small query."""
+    state = published.public_state(pk)
+    if state is None:
+        return None
+    number = state[0] if number is None else number
+    if not 1 <= number <= state[0]:
+        return None
+    known = published.known_file(pk, number, kind)
+    if known is None:
+        return None
+    path, filename = known
+    try:
+        return _file_response(open(path, "rb"), filename, kind)  # noqa: SIM115 - FileResponse closes it
+    except OSError:
+        return None
 
 
 def version_file(request, pk, number, kind):
+    fast = _known_file(pk, number, kind)
+    if fast is not None:
+        return fast
     evaluation, version, _versions = _visible_version(request, pk, number)
     return _serve_version_file(evaluation, version, kind)
 
@@ -126,6 +201,9 @@ def version_file(request, pk, number, kind):
 def _live_file(request, pk, kind):
     """The latest version's stored file when the evaluation is public; else the live report
     rendered now, for those who may see the draft."""
+    fast = _known_file(pk, None, kind)
+    if fast is not None:
+        return fast
     evaluation = _public(pk)
     if evaluation is not None:
         evaluation, version, _versions = _visible_version(request, pk, evaluation=evaluation)
