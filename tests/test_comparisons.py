@@ -151,8 +151,13 @@ def test_the_report_compares_with_the_chosen_group(client, group_world, world):
     swedish = build_report(evaluation, "country-SE")
     assert sorted(m.name for m in swedish.group) == ["Exempelby kommun", "Fjordvik kommune"]
     assert "Sverige" in swedish.group_name
+    # The published report keeps the group it was published with; another group is a live
+    # comparison, on "compare with today", for the evaluation's team.
     page = client.get(reverse("reports:report", args=[evaluation.pk]), {"group": "country-SE"})
-    assert "kommuner i Sverige" in page.content.decode()
+    assert "kommuner i Sverige" not in page.content.decode()
+    client.force_login(world.eva)
+    today = client.get(reverse("reports:today", args=[evaluation.pk]), {"group": "country-SE"})
+    assert "kommuner i Sverige" in today.content.decode()
 
 
 def test_the_evaluator_sets_the_reports_default_group(client, group_world, world):

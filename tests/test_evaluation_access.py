@@ -107,7 +107,8 @@ def test_it_gives_each_role_exactly_its_access(
         assert response.url.startswith(reverse("login"))
         return
     assert response.status_code == expected
-    body = b"".join(response) if page == "download" else response.content
+    # Files (evidence downloads, a published version's PDF and workbook) are streamed.
+    body = b"".join(response) if response.streaming else response.content
     if page in ("report_pdf", "report_xlsx") and expected == 200:
         return  # compressed files: their content is checked in test_reports
     if expected != 200:

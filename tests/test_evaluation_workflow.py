@@ -133,15 +133,20 @@ def test_the_result_page_of_a_draft_says_draft_and_names_the_missing_questions(e
 
 
 def test_the_published_result_is_public(client, world):
+    from kommunekompass.evaluations.services.workflow import change_status
+
     question = world.framework.questions.get(code="1.4.1")
     Score.objects.create(
-        evaluation=world.published,
+        evaluation=world.draft,
         question=question,
         levels={"system": 3, "scope": 3, "result": 3},
         reason="Full pott",
     )
-    response = client.get(reverse("reports:report", args=[world.published.pk]))
+    assert client.get(reverse("reports:report", args=[world.draft.pk])).status_code == 404
+    change_status(world.draft, "submit", world.eva)
+    change_status(world.draft, "publish", world.admin)
+    response = client.get(reverse("reports:report", args=[world.draft.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Fjordvik kommune 2023" in page and "UTKAST" not in page
+    assert "Fjordvik kommune 2026" in page and "UTKAST" not in page
     assert "<strong>10</strong> av 800" in page

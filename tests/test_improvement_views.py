@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from kommunekompass.evaluations.models import Finding
+from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.improvement.models import (
     GroupMember,
     Indicator,
@@ -327,6 +328,10 @@ def test_the_report_lists_the_projects_answering_it_and_those_since_the_last_one
     html = client.get(reverse("reports:report", args=[w.published.pk])).content.decode()
     assert "Nærvær i hjemmetjenesten" not in html  # not public until the coordinators say so
     Project.objects.filter(pk=w.project.pk).update(public=True)
+    # The published report is frozen: the projects started since show in its next version.
+    change_status(w.published, "reopen", w.eva, "Prosjektene er i gang")
+    change_status(w.published, "submit", w.eva)
+    change_status(w.published, "publish", w.admin)
     response = client.get(reverse("reports:report", args=[w.published.pk]))  # public
     html = response.content.decode()
     assert "Nærvær i hjemmetjenesten" in html

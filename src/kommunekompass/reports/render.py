@@ -20,7 +20,7 @@ def _percent(points, maximum) -> float:
 
 def chart_svgs(report: Report, language: str) -> dict:
     """All charts of the report as inline SVG strings."""
-    name = f"{report.evaluation.municipality.name} {report.evaluation.year}"
+    name = f"{report.evaluation.municipality_name} {report.evaluation.year}"
     radar = charts.radar_chart(
         [
             textwrap.fill(f"{area.spec.code}. {pick_text(area.spec.name, language)}", 18)
@@ -39,17 +39,17 @@ def chart_svgs(report: Report, language: str) -> dict:
     )
     histories = {
         area.spec.code: charts.history_chart(
-            [year for year, _points, _current, _version in area.history],
-            [float(points) for _year, points, _current, _version in area.history],
-            [current for _year, _points, current, _version in area.history],
+            [point.year for point in area.history],
+            [float(point.points) for point in area.history],
+            [point.current for point in area.history],
             float(area.result.max_points),
-            versions=[version for _year, _points, _current, version in area.history],
+            versions=[point.version for point in area.history],
             salt=f"history-{area.spec.code}",
             language=language,
         )
         for area in report.areas
     }
-    highlight = next(i for i, m in enumerate(report.group) if m.key == report.evaluation.pk)
+    highlight = next(i for i, m in enumerate(report.group) if m.key == report.evaluation.id)
     if len(report.group) < 2:
         return {"radar": radar, "histories": histories, "ranking": ""}
     ranking = charts.ranking_chart(
@@ -65,7 +65,7 @@ def chart_svgs(report: Report, language: str) -> dict:
 
 def standing_text(report: Report, language: str) -> str:
     s = report.standing
-    municipality = report.evaluation.municipality.name
+    municipality = report.evaluation.municipality_name
     if s.size <= 1:
         return _("%(municipality)s is the only evaluated municipality in the group so far.") % {
             "municipality": municipality
@@ -83,26 +83,38 @@ def standing_text(report: Report, language: str) -> str:
     }
 
 
-def report_context(report: Report, language: str | None = None) -> dict:
+def report_context(report: Report, language: str | None = None, *, version=None) -> dict:
+    """What the report's templates need. `version`: the published version shown (its number
+    and date appear on the cover), None for a live report."""
     language = language or get_language() or "nb"
     svgs = chart_svgs(report, language)
     for area in report.areas:
         area.history_svg = svgs["histories"][area.spec.code]
     return {
         "report": report,
-        "evaluation": report.evaluation,
-        "framework_name": pick_text(report.spec.name, language),
+        "info": report.evaluation,
+        "version": version,
+        "framework_name": pick_text(report.framework.name, language),
         "radar_svg": svgs["radar"],
         "ranking_svg": svgs["ranking"],
         "standing_text": standing_text(report, language),
     }
 
 
-def render_html(report: Report, request=None, *, standalone: bool = False) -> str:
+def render_body(report: Report, *, version=None) -> str:
+    """The report's content for the web page (without the site's layout), in the active
+    language. A published version's body never changes, so it can be cached."""
+    return render_to_string("reports/_report_body.html", report_context(report, version=version))
+
+
+def render_html(report: Report, request=None, *, standalone: bool = False, version=None) -> str:
     """The report as HTML: inside the site's layout, or as a standalone document for print."""
-    context = {**report_context(report), "charts_as_images": standalone}
-    template = "reports/report_print.html" if standalone else "reports/report_page.html"
-    return render_to_string(template, context, request)
+    if standalone:
+        context = {**report_context(report, version=version), "charts_as_images": True}
+        return render_to_string("reports/report_print.html", context, request)
+    body = render_body(report, version=version)
+    context = {"report": report, "info": report.evaluation, "body": body, "version": version}
+    return render_to_string("reports/report_page.html", context, request)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -111,5 +123,5 @@ def html_to_pdf(html: str) -> bytes:
     return safe_html_to_pdf(html)
 
 
-def render_pdf(report: Report) -> bytes:
-    return html_to_pdf(render_html(report, standalone=True))
+def render_pdf(report: Report, *, version=None) -> bytes:
+    return html_to_pdf(render_html(report, standalone=True, version=version))

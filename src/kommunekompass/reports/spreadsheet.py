@@ -1,13 +1,20 @@
 """The report as an .xlsx workbook: every figure as a real number, formatted for Excel.
 
-Number formats are written in Excel's neutral notation ("0.0"); Norwegian Excel shows them
-with a decimal comma. Sheet names and headings follow the active language.
+Each figure is stored as its exact value (the float nearest the engine's fraction), and the
+rounding the report shows is only a number format ("0.0" for sub-areas and questions, "0" for
+areas and totals). So in Excel the sum of an area's sub-areas is the area, as it should be.
+Number formats are written in Excel's neutral notation; Norwegian Excel shows them with a
+decimal comma. Sheet names and headings follow the active language. A part with nothing
+scored shows "–", never 0.
 """
 
 from __future__ import annotations
 
 import io
+from fractions import Fraction
 
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -15,20 +22,27 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kommunekompass.frameworks.spec import pick_text
-from kommunekompass.reports.data import Report
-from kommunekompass.scoring.display import round_points
+from kommunekompass.reports.shapes import Report, unscored
 
 HEADER_FILL = PatternFill("solid", fgColor="E3F0F8")
 ONE_DECIMAL = "0.0"
 WHOLE = "0"
 
 
-def _number(value, decimals: int):
-    """An exact value as a number Excel stores, rounded as the report shows it."""
+UNSCORED = "–"
+
+
+def exact(value):
+    """An exact value (fraction or decimal) as the number Excel stores: full precision."""
     if value is None:
         return None
-    rounded = round_points(value, decimals)
-    return int(rounded) if decimals == 0 else float(rounded)
+    value = Fraction(value)
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _points(node):
+    """A node's points, exact; "–" when nothing below it is scored."""
+    return UNSCORED if unscored(node) else exact(node.points)
 
 
 def _sheet(workbook, title: str, headers: list[str], widths: list[int]):
@@ -49,30 +63,49 @@ def _format(sheet, column: int, number_format: str) -> None:
             cell.number_format = number_format
 
 
-def render_xlsx(report: Report) -> bytes:
+def render_xlsx(report: Report, *, version=None) -> bytes:
     language = get_language() or "nb"
-    evaluation = report.evaluation
+    info = report.evaluation
     workbook = Workbook()
     workbook.remove(workbook.active)
 
     summary = _sheet(workbook, _("Summary"), [_("Item"), _("Value")], [34, 60])
+    framework = f"{pick_text(report.framework.name, language)} {report.framework.version}"
     rows = [
-        (_("Municipality"), evaluation.municipality.name),
-        (_("Municipality number"), evaluation.municipality.number),
-        (_("Year"), evaluation.year),
-        (_("Framework"), f"{pick_text(report.spec.name, language)} {evaluation.framework.version}"),
-        (_("Status"), str(evaluation.get_status_display())),
+        (_("Municipality"), info.municipality_name),
+        (_("Municipality number"), info.municipality_number),
+        (_("Year"), info.year),
+        (_("Framework"), framework),
+        (_("Status"), _("DRAFT – not published") if report.is_draft else info.status_label),
+    ]
+    if version is not None:
+        rows.append(
+            (
+                _("Version"),
+                _("Version %(number)s, published %(date)s")
+                % {
+                    "number": version.number,
+                    "date": date_format(localtime(version.published_at), "j. F Y"),
+                },
+            )
+        )
+    if report.incomplete:
+        rows.append((_("Incomplete"), _("Not every question is scored.")))
+    rows += [
         (_("Evaluators"), ", ".join(report.evaluators)),
-        (_("Total points"), _number(report.result.points, 0)),
-        (_("Maximum"), _number(report.result.max_points, 0)),
+        (_("Total points"), _points(report.result)),
+        (_("Maximum"), exact(report.result.max_points)),
         (_("Questions scored"), report.result.scored_count),
         (_("Questions"), report.result.question_count),
         (_("Not scored"), ", ".join(report.missing)),
         (_("Rank in comparison group"), report.standing.rank),
         (_("Municipalities in comparison group"), report.standing.size),
     ]
+    whole = {_("Total points"), _("Maximum")}
     for row in rows:
         summary.append(row)
+        if row[0] in whole:
+            summary.cell(row=summary.max_row, column=2).number_format = WHOLE
 
     areas = _sheet(
         workbook,
@@ -85,19 +118,19 @@ def render_xlsx(report: Report) -> bytes:
             [
                 area.spec.code,
                 pick_text(area.spec.name, language),
-                _number(area.result.points, 0),
-                _number(area.result.max_points, 0),
-                _number(area.group_average, 0),
+                _points(area.result),
+                exact(area.result.max_points),
+                exact(area.group_average),
                 ", ".join(area.result.missing),
             ]
         )
     areas.append(
         [
             None,
-            _("Total"),
-            _number(report.result.points, 0),
-            _number(report.result.max_points, 0),
-            _number(report.group_average_total, 0),
+            _("Total") + (f" ({_('Incomplete')})" if report.incomplete else ""),
+            _points(report.result),
+            exact(report.result.max_points),
+            exact(report.group_average_total),
         ]
     )
     for column in (3, 4, 5):
@@ -116,9 +149,9 @@ def render_xlsx(report: Report) -> bytes:
                     area.spec.code,
                     subarea.code,
                     pick_text(subarea.name, language),
-                    _number(node.points, 1),
-                    _number(node.max_points, 1),
-                    ", ".join(node.missing),
+                    _points(node),
+                    exact(subarea.max_points),
+                    ", ".join(node.missing) if node is not None else "",
                 ]
             )
     _format(subareas, 4, ONE_DECIMAL)
@@ -137,8 +170,8 @@ def render_xlsx(report: Report) -> bytes:
                 row.spec.code,
                 pick_text(row.spec.text, language),
                 *[levels.get(code) for code in report.dimension_codes],
-                _number(row.result.points, 1),
-                _number(row.spec.max_points, 1),
+                _points(row.result),
+                exact(row.spec.max_points),
                 row.reason,
             ]
         )
@@ -158,15 +191,15 @@ def render_xlsx(report: Report) -> bytes:
         [10, 14, 6, 90, 20],
     )
     for area in report.areas:
-        for _kind, heading, items in area.findings:
-            for number, finding in enumerate(items, start=1):
+        for group in area.findings:
+            for number, finding in enumerate(group.items, start=1):
                 findings.append(
                     [
                         area.spec.code,
-                        heading,
+                        group.heading,
                         number,
                         finding.text,
-                        ", ".join(sorted(q.code for q in finding.questions.all())),
+                        ", ".join(finding.questions),
                     ]
                 )
 

@@ -1,53 +1,249 @@
-"""The report on the web, as PDF and as spreadsheet. Public once published; before that only
-for the evaluation's own people (see evaluations.access)."""
+"""The report on the web, as PDF and as spreadsheet.
 
-from django.http import HttpResponse
+A published evaluation's report is its latest published version, for anyone, made from the
+version's snapshot (never recomputed); each version keeps its own address. Before the first
+publication, the live report is for the evaluation's own people (see evaluations.access),
+marked as a draft. "Compare with today" puts the live figures beside the published ones, for
+those who work on the evaluation.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.utils.text import slugify
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from kommunekompass.comparisons.groups import group_choices
-from kommunekompass.evaluations.access import get_evaluation
-from kommunekompass.reports.data import build_report
-from kommunekompass.reports.render import render_pdf, report_context
+from kommunekompass.evaluations.access import access_for, get_evaluation
+from kommunekompass.evaluations.models import Evaluation, PublishedVersion
+from kommunekompass.reports import published
+from kommunekompass.reports.data import build_report, report_from_data
+from kommunekompass.reports.render import render_body, render_pdf
+from kommunekompass.reports.snapshot import describe_change, file_stem
 from kommunekompass.reports.spreadsheet import render_xlsx
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def report_filename(evaluation, extension: str) -> str:
-    """E.g. "fjordvik-kommune-2026.pdf"; æ, ø and å are spelt ae, o and a."""
-    name = evaluation.municipality.name.translate(ASCII_LETTERS)
+    """E.g. "fjordvik-kommune-2026.pdf" (live), "-utkast" for a draft."""
     draft = "" if evaluation.is_published else "-utkast"
-    return f"{slugify(name)}-{evaluation.year}{draft}.{extension}"
+    return f"{file_stem(evaluation.municipality.name, evaluation.year, draft)}.{extension}"
 
 
-ASCII_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
+def _public(pk) -> Evaluation | None:
+    """The evaluation if its report is public: it has a published version, not withdrawn."""
+    evaluation = Evaluation.objects.with_framework().filter(pk=pk).first()
+    if evaluation is None or not published.is_public(evaluation):
+        return None
+    return evaluation
+
+
+def _visible_version(request, pk, number=None, evaluation=None):
+    """A published version of the evaluation (the latest when `number` is None) and all its
+    versions, newest first (without their data): public for a public evaluation; otherwise
+    (withdrawn) only for those who may see its result."""
+    evaluation = evaluation or _public(pk)
+    if evaluation is None:
+        evaluation, _access = get_evaluation(request.user, pk, "result")
+    number = evaluation.published_version if number is None else number
+    versions = (
+        list(
+            PublishedVersion.objects.filter(evaluation=evaluation).defer("data").order_by("-number")
+        )
+        if 1 <= number <= evaluation.published_version
+        else []
+    )
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404(_("No such version."))
+    return evaluation, version, versions
+
+
+def _versions(evaluation, versions=None) -> list[dict]:
+    if versions is None:
+        if not evaluation.published_version:
+            return []
+        versions = PublishedVersion.objects.filter(evaluation=evaluation).defer("data")
+        versions = versions.order_by("-number")
+    return [
+        {"version": version, "changes": [describe_change(c) for c in version.changes]}
+        for version in versions
+    ]
+
+
+def _page(request, evaluation, *, body, version=None, versions=None, report=None, access=None):
+    if access is None and request.user.is_authenticated:
+        access = access_for(request.user, evaluation)
+    context = {
+        "evaluation": evaluation,
+        "access": access,
+        "body": body,
+        "version": version,
+        "report": report,
+        "versions": _versions(evaluation, versions),
+        "latest_number": evaluation.published_version,
+        "revision_under_way": evaluation.revision_under_way,
+        "can_compare": bool(access and access.read_work and evaluation.published_version),
+        "groups": group_choices() if report is not None else (),
+    }
+    return render(request, "reports/report_page.html", context)
+
+
+def _version_page(request, evaluation, version, versions):
+    body = published.cached_body(version, get_language())
+    return _page(request, evaluation, body=body, version=version, versions=versions)
+
+
+def _anonymous_page(request, pk, number=None):
+    """A public version's whole page for a visitor without a session, from the cache when it
+    can be: one small query for the evaluation's state, no user, no session. Its key holds
+    everything the page shows that can change (the latest number, the status), so a new
+    version or a reopening shows at once. None when this is not such a request."""
+    if request.user.is_authenticated or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return None
+    state = published.public_state(pk)
+    if state is None:
+        return None
+    latest, status = state
+    if number is not None and not 1 <= number <= latest:
+        raise Http404(_("No such version."))
+    key = published.page_key(pk, number, latest, status, get_language())
+    html = cache.get(key)
+    if html is None:
+        evaluation = _public(pk)
+        if evaluation is None:
+            return None
+        evaluation, version, versions = _visible_version(request, pk, number, evaluation=evaluation)
+        body = published.cached_body(version, get_language())
+        context = {
+            "evaluation": evaluation,
+            "access": None,
+            "body": body,
+            "version": version,
+            "report": None,
+            "versions": _versions(evaluation, versions),
+            "latest_number": evaluation.published_version,
+            "revision_under_way": evaluation.revision_under_way,
+            "can_compare": False,
+            "groups": (),
+            "csrf_token": published.CSRF_PLACEHOLDER,
+        }
+        html = render_to_string("reports/report_page.html", context, request)
+        cache.set(key, html, published.BODY_TIMEOUT)
+    return HttpResponse(html.replace(published.CSRF_PLACEHOLDER, get_token(request)))
 
 
 def report_page(request, pk):
+    fast = _anonymous_page(request, pk)
+    if fast is not None:
+        return fast
+    evaluation = _public(pk)
+    if evaluation is not None:
+        return _version_page(request, *_visible_version(request, pk, evaluation=evaluation))
     evaluation, access = get_evaluation(request.user, pk, "result")
     report = build_report(evaluation, request.GET.get("group"))
-    context = report_context(report)
-    return render(
-        request,
-        "reports/report_page.html",
-        {**context, "access": access, "groups": group_choices()},
+    return _page(request, evaluation, body=render_body(report), report=report, access=access)
+
+
+def version_page(request, pk, number):
+    fast = _anonymous_page(request, pk, number)
+    if fast is not None:
+        return fast
+    return _version_page(request, *_visible_version(request, pk, number))
+
+
+def _file_response(handle, filename: str, kind: str):
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind]
     )
+
+
+def _serve_version_file(evaluation, version, kind: str):
+    handle = published.stored_file(version, kind)
+    name = f"{file_stem(evaluation.municipality.name, evaluation.year, f'-v{version.number}')}"
+    published.remember_file(evaluation.pk, version.number, kind, handle.path, f"{name}.{kind}")
+    return _file_response(handle, f"{name}.{kind}", kind)
+
+
+def _known_file(pk, number, kind):
+    """A public version's stored file known from an earlier request: one small query."""
+    state = published.public_state(pk)
+    if state is None:
+        return None
+    number = state[0] if number is None else number
+    if not 1 <= number <= state[0]:
+        return None
+    known = published.known_file(pk, number, kind)
+    if known is None:
+        return None
+    path, filename = known
+    try:
+        return _file_response(open(path, "rb"), filename, kind)  # noqa: SIM115 - FileResponse closes it
+    except OSError:
+        return None
+
+
+def version_file(request, pk, number, kind):
+    fast = _known_file(pk, number, kind)
+    if fast is not None:
+        return fast
+    evaluation, version, _versions = _visible_version(request, pk, number)
+    return _serve_version_file(evaluation, version, kind)
+
+
+def _live_file(request, pk, kind):
+    """The latest version's stored file when the evaluation is public; else the live report
+    rendered now, for those who may see the draft."""
+    fast = _known_file(pk, None, kind)
+    if fast is not None:
+        return fast
+    evaluation = _public(pk)
+    if evaluation is not None:
+        evaluation, version, _versions = _visible_version(request, pk, evaluation=evaluation)
+        return _serve_version_file(evaluation, version, kind)
+    evaluation, _access = get_evaluation(request.user, pk, "result")
+    report = build_report(evaluation, request.GET.get("group"))
+    content = render_pdf(report) if kind == "pdf" else render_xlsx(report)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(evaluation, kind)}"'
+    return response
 
 
 def report_pdf(request, pk):
-    evaluation, _access = get_evaluation(request.user, pk, "result")
-    report = build_report(evaluation, request.GET.get("group"))
-    response = HttpResponse(render_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(evaluation, "pdf")}"'
-    return response
+    return _live_file(request, pk, "pdf")
 
 
 def report_xlsx(request, pk):
-    evaluation, _access = get_evaluation(request.user, pk, "result")
-    response = HttpResponse(
-        render_xlsx(build_report(evaluation, request.GET.get("group"))),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _live_file(request, pk, "xlsx")
+
+
+def compare_today(request, pk):
+    """The live figures beside the latest published version's: for the evaluation's team."""
+    evaluation, access = get_evaluation(request.user, pk, "scores")
+    if not access.read_work or not evaluation.published_version:
+        raise Http404(_("No such evaluation."))
+    version = PublishedVersion.objects.get(
+        evaluation=evaluation, number=evaluation.published_version
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(evaluation, "xlsx")}"'
+    frozen = report_from_data(version.data)
+    live = build_report(evaluation, request.GET.get("group") or frozen.group_key)
+    return render(
+        request,
+        "reports/compare_today.html",
+        {
+            "evaluation": evaluation,
+            "access": access,
+            "version": version,
+            "rows": published.comparison_rows(frozen, live),
+            "frozen": frozen,
+            "live": live,
+            "groups": group_choices(),
+        },
     )
-    return response

@@ -6,17 +6,34 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
-from kommunekompass.evaluations.models import Evaluation
-from kommunekompass.reports.data import build_report
+from kommunekompass.evaluations.models import Evaluation, PublishedVersion
+from kommunekompass.evaluations.services.workflow import freeze_published
+from kommunekompass.reports.data import build_report, report_from_data
+from kommunekompass.reports.published import is_public
 from kommunekompass.reports.render import render_html, render_pdf
 from kommunekompass.reports.spreadsheet import render_xlsx
 from kommunekompass.reports.views import report_filename
 
 RENDERERS = {
-    "pdf": lambda report: render_pdf(report),
-    "xlsx": lambda report: render_xlsx(report),
-    "html": lambda report: render_html(report, standalone=True).encode("utf-8"),
+    "pdf": lambda report, version: render_pdf(report, version=version),
+    "xlsx": lambda report, version: render_xlsx(report, version=version),
+    "html": lambda report, version: render_html(report, standalone=True, version=version).encode(
+        "utf-8"
+    ),
 }
+
+
+def report_and_version(evaluation):
+    """A public evaluation's latest published version (legacy ones are frozen first), else the
+    live report."""
+    if evaluation.is_published and not evaluation.published_version:
+        freeze_published(evaluation)
+    if is_public(evaluation):
+        version = PublishedVersion.objects.get(
+            evaluation=evaluation, number=evaluation.published_version
+        )
+        return report_from_data(version.data), version
+    return build_report(evaluation), None
 
 
 class Command(BaseCommand):
@@ -67,7 +84,7 @@ class Command(BaseCommand):
             for evaluation in tqdm(
                 selected, desc="Reports", unit="report", disable=single, file=self.stderr._out
             ):
-                content = render(build_report(evaluation))
+                content = render(*report_and_version(evaluation))
                 path = target if single else target / self.filename(evaluation, format)
                 path.write_bytes(content)
                 if single:

@@ -1,0 +1,153 @@
+"""Serving published versions: whether a report is public, the rendered body kept in the cache,
+the stored files (rendered once, under a lock, when missing), and "compare with today"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.core.cache import cache
+from django.db import transaction
+
+from kommunekompass.evaluations.models import Evaluation, PublishedVersion
+from kommunekompass.evaluations.services.workflow import store_files
+from kommunekompass.reports.data import report_from_data
+from kommunekompass.reports.render import render_body
+from kommunekompass.reports.shapes import Report, unscored
+from kommunekompass.scoring.engine import find
+
+# Raise when the report's templates change, so cached bodies of versions are rendered anew.
+BODY_VERSION = "1"
+BODY_TIMEOUT = 24 * 3600
+
+
+# Stands in for the CSRF token in cached pages; each response puts its own token in.
+CSRF_PLACEHOLDER = "__kommunekompass_report_csrf__"
+
+
+def public_state(pk) -> tuple[int, str] | None:
+    """(latest version number, status) of an evaluation whose report is public, else None."""
+    state = Evaluation.objects.filter(pk=pk).values_list("published_version", "status").first()
+    if state is None or state[0] < 1 or state[1] == Evaluation.Status.WITHDRAWN:
+        return None
+    return state
+
+
+def page_key(pk, number, latest: int, status: str, language: str) -> str:
+    return f"report-page:{BODY_VERSION}:{pk}:{number or 'latest'}:{latest}:{status}:{language}"
+
+
+def _file_key(pk, number: int, kind: str) -> str:
+    return f"report-file:{pk}:{number}:{kind}"
+
+
+def remember_file(pk, number: int, kind: str, path: str, filename: str) -> None:
+    """A version's stored file never changes: remember where it is."""
+    cache.set(_file_key(pk, number, kind), (path, filename), BODY_TIMEOUT)
+
+
+def known_file(pk, number: int, kind: str) -> tuple[str, str] | None:
+    return cache.get(_file_key(pk, number, kind))
+
+
+def is_public(evaluation: Evaluation) -> bool:
+    """Published at least once and not withdrawn: its latest version is public."""
+    return evaluation.published_version > 0 and evaluation.status != Evaluation.Status.WITHDRAWN
+
+
+def body_key(version_id: int, language: str) -> str:
+    return f"report-body:{BODY_VERSION}:{version_id}:{language}"
+
+
+def cached_body(version: PublishedVersion, language: str) -> str:
+    """The version's report body as HTML in `language`: rendered from the snapshot once, then
+    from the cache (a version never changes)."""
+    key = body_key(version.pk, language)
+    body = cache.get(key)
+    if body is None:
+        data = PublishedVersion.objects.values_list("data", flat=True).get(pk=version.pk)
+        body = render_body(report_from_data(data), version=version)
+        cache.set(key, body, BODY_TIMEOUT)
+    return body
+
+
+def _exists(field) -> bool:
+    return bool(field) and field.storage.exists(field.name)
+
+
+def stored_file(version: PublishedVersion, kind: str):
+    """The version's stored file ("pdf" or "xlsx"), open for reading. A version without it
+    (an imported one, or a failed rendering) gets its files rendered from the snapshot now, once:
+    concurrent requests wait on the version's row lock and find them made."""
+    if not _exists(getattr(version, kind)):
+        with transaction.atomic():
+            locked = PublishedVersion.objects.select_for_update().get(pk=version.pk)
+            if not _exists(getattr(locked, kind)):
+                store_files(locked)
+        version.refresh_from_db(fields=["pdf", "xlsx"])
+        if not _exists(getattr(version, kind)):
+            raise RuntimeError(f"The {kind} of {version} could not be rendered.")
+    return getattr(version, kind).open("rb")
+
+
+@dataclass
+class ComparisonRow:
+    code: str
+    name: dict
+    level: str  # "total", "area" or "subarea"
+    published: Fraction | None  # None: nothing scored
+    live: Fraction | None
+    max_points: Fraction
+
+    @property
+    def difference(self) -> Fraction | None:
+        if self.published is None or self.live is None:
+            return None
+        return self.live - self.published
+
+    @property
+    def changed(self) -> bool:
+        return self.published != self.live
+
+
+def _points(node) -> Fraction | None:
+    return None if unscored(node) else Fraction(node.points)
+
+
+def comparison_rows(frozen: Report, live: Report) -> list[ComparisonRow]:
+    """Total, areas and sub-areas: the published figure beside today's."""
+    rows = [
+        ComparisonRow(
+            "total",
+            {},
+            "total",
+            _points(frozen.result),
+            _points(live.result),
+            frozen.result.max_points,
+        )
+    ]
+    for area in frozen.areas:
+        live_area = find(live.result, area.spec.code)
+        rows.append(
+            ComparisonRow(
+                area.spec.code,
+                area.spec.name,
+                "area",
+                _points(area.result),
+                _points(live_area),
+                area.spec.max_points,
+            )
+        )
+        for text, node in area.subareas:
+            live_node = find(live_area, text.code) if live_area is not None else None
+            rows.append(
+                ComparisonRow(
+                    text.code,
+                    text.name,
+                    "subarea",
+                    _points(node),
+                    _points(live_node),
+                    text.max_points,
+                )
+            )
+    return rows
