@@ -97,6 +97,11 @@ TEMPLATES = [
     },
 ]
 
+# Four eyes: an evaluation is published by someone on its team or a named reviewer other than
+# the person who sent it to review. "0" lets the submitter publish alone (the published version
+# then says so).
+KOMMUNEKOMPASS_FOUR_EYES = _flag("KOMMUNEKOMPASS_FOUR_EYES", "1")
+
 # SQLite in WAL mode with immediate transactions and a busy timeout: readers never block the
 # writer, and concurrent writers wait their turn instead of failing with "database is locked".
 SQLITE_OPTIONS = {
