@@ -161,4 +161,8 @@ def member_published_evaluations(user):
     if not user.is_authenticated:
         return Evaluation.objects.none()
     readable = Membership.objects.filter(user=user).values("municipality")
-    return Evaluation.objects.published().filter(municipality__in=readable).exclude(pk__in=work_visible_evaluations(user).values("pk"))
+    return (
+        Evaluation.objects.published()
+        .filter(municipality__in=readable)
+        .exclude(pk__in=work_visible_evaluations(user).values("pk"))
+    )

@@ -81,9 +81,7 @@ def change_interview(
         stored.questions.set(questions)
         new = _snapshot(stored, sorted(q.code for q in questions))
         if new != old:
-            record(
-                current, user, AuditEntry.Action.INTERVIEW_CHANGED, f"#{stored.pk}", old, new
-            )
+            record(current, user, AuditEntry.Action.INTERVIEW_CHANGED, f"#{stored.pk}", old, new)
     return True
 
 

@@ -49,9 +49,7 @@ def grant_membership(*, user, person_user, municipality, role) -> Membership:
 def change_membership(*, user, membership, role) -> bool:
     _check_role(role)
     with transaction.atomic():
-        stored = Membership.objects.select_for_update().select_related("user").get(
-            pk=membership.pk
-        )
+        stored = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         if stored.role == role:
             return False
         old = {"role": stored.role}
@@ -72,9 +70,11 @@ def change_membership(*, user, membership, role) -> bool:
 
 def revoke_membership(*, user, membership) -> None:
     with transaction.atomic():
-        stored = Membership.objects.select_for_update().select_related(
-            "user", "municipality"
-        ).get(pk=membership.pk)
+        stored = (
+            Membership.objects.select_for_update()
+            .select_related("user", "municipality")
+            .get(pk=membership.pk)
+        )
         old = {"role": stored.role}
         stored.delete()
         record(

@@ -107,7 +107,9 @@ def change_comparison_group(*, evaluation, user, key: str, name: str, old_name: 
         old = {"key": current.comparison_group, "name": old_name or current.comparison_group}
         current.comparison_group = key
         current.save(update_fields=["comparison_group"])
-        record(current, user, AuditEntry.Action.COMPARISON_GROUP, "", old, {"key": key, "name": name})
+        record(
+            current, user, AuditEntry.Action.COMPARISON_GROUP, "", old, {"key": key, "name": name}
+        )
     evaluation.comparison_group = key
     return True
 

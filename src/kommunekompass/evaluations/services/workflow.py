@@ -108,8 +108,12 @@ def change_status(
             version = _new_version(current, user, note, submitter=current.submitted_by)
             fields.append("published_version")
         current.save(update_fields=fields)
-        entry_action = AuditEntry.Action.WITHDRAWN if action == "withdraw" else AuditEntry.Action.STATUS
-        record(current, user, entry_action, action, {"status": old_status}, {"status": target}, note)
+        entry_action = (
+            AuditEntry.Action.WITHDRAWN if action == "withdraw" else AuditEntry.Action.STATUS
+        )
+        record(
+            current, user, entry_action, action, {"status": old_status}, {"status": target}, note
+        )
         if version is not None and not version.published_alone:
             record(
                 current,

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommunekompass.evaluations.services import findings as service
 from kommunekompass.evaluations.access import get_evaluation
 from kommunekompass.evaluations.forms import FindingForm
 from kommunekompass.evaluations.models import Finding, ReviewComment
+from kommunekompass.evaluations.services import findings as service
 from kommunekompass.frameworks.models import FocusArea
 from kommunekompass.improvement.access import access_for as programme_access
 
