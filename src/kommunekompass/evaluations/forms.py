@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from kommunekompass.evaluations.models import Evaluation, Evidence, Finding, Interview, Municipality
+from kommunekompass.evaluations.models import Evidence, Finding, Interview, Municipality
 from kommunekompass.evaluations.uploads import UploadRefused, check_upload
 from kommunekompass.frameworks.models import Framework, Question
 from kommunekompass.frameworks.spec import pick_text
@@ -47,7 +47,23 @@ class EvaluatorChoiceField(forms.ModelMultipleChoiceField):
         return user.get_full_name() or user.username
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(forms.Form):
+    """A new evaluation. Its identity (municipality, framework version, year) is checked by
+    the service inside its transaction, with a clear message
+    (evaluations.services.settings.create_evaluation)."""
+
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(), label=gettext_lazy("Municipality")
+    )
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.none(), label=gettext_lazy("Framework")
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"))
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     evaluators = EvaluatorChoiceField(
         queryset=evaluator_users(),
         required=False,
@@ -55,11 +71,6 @@ class EvaluationForm(forms.ModelForm):
         label=gettext_lazy("Evaluator team"),
         help_text=gettext_lazy("You are on the team in any case."),
     )
-
-    class Meta:
-        model = Evaluation
-        fields = ["municipality", "framework", "year", "date", "evaluators"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,10 +84,6 @@ class EvaluationForm(forms.ModelForm):
         if not 2000 <= year <= 2100:
             raise forms.ValidationError(_("Give a year between 2000 and 2100."))
         return year
-
-    def validate_unique(self):
-        """The service checks the evaluation's identity inside its transaction, with a clear
-        message (evaluations.services.settings.create_evaluation)."""
 
 
 class DetailsForm(forms.Form):

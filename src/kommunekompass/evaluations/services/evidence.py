@@ -71,6 +71,7 @@ def change_evidence(*, evidence, user, title, questions=(), url=None) -> Evidenc
 def delete_evidence(*, evidence, user) -> None:
     with transaction.atomic():
         current = lock_for_change(evidence.evaluation)
+        evidence = Evidence.objects.get(pk=evidence.pk)  # as stored, not as a form left it
         old = _snapshot(evidence)
         subject = f"#{evidence.pk}"
         stored_file = evidence.file

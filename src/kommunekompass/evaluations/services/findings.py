@@ -76,6 +76,7 @@ def change_finding(*, finding, kind, text, questions, expected_version, user) ->
 def delete_finding(*, finding, user) -> None:
     with transaction.atomic():
         evaluation = lock_for_change(finding.evaluation)
+        finding = Finding.objects.select_related("focus_area").get(pk=finding.pk)
         old = _snapshot(finding)
         subject = _subject(finding)
         finding.delete()

@@ -88,6 +88,7 @@ def change_interview(
 def delete_interview(*, interview, user) -> None:
     with transaction.atomic():
         current = lock_for_change(interview.evaluation)
+        interview = Interview.objects.get(pk=interview.pk)  # as stored, not as a form left it
         old = _snapshot(interview)
         subject = f"#{interview.pk}"
         interview.delete()
