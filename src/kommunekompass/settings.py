@@ -131,6 +131,12 @@ else:
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    # The test database is a file in the data dir, not Django's shared in-memory database,
+    # whose table locks fail at once instead of waiting: tests of concurrent writers (threads)
+    # then see SQLite as it runs in production (WAL, immediate transactions, busy timeout).
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(DATA_DIR / "test-kommunekompass.sqlite3")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
