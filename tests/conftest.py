@@ -58,6 +58,19 @@ def evaluator_client(client, evaluator):
     return client
 
 
+@pytest.fixture
+def client_factory():
+    """A logged-in test client per person: client_factory(user)."""
+    from django.test import Client
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

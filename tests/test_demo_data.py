@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from kommunekompass.evaluations.models import Evaluation, Finding, Membership
+from kommunekompass.evaluations.models import Evaluation, Finding, Membership, Score
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.improvement import measures
 from kommunekompass.improvement.demo import load_demo_programme, quarter_ends_before
@@ -79,6 +79,8 @@ def test_the_synthetic_comparison_data_is_labelled_and_deterministic(demo):
     )
     assert all(evaluation_result(e).complete for e in synthetic)
     first = sorted((e.municipality.name, e.year, evaluation_result(e).points) for e in synthetic)
+    # Evaluations with scores are protected from deletion: remove the scores first.
+    Score.objects.filter(evaluation__source="synthetic demo data").delete()
     Evaluation.objects.filter(source="synthetic demo data").delete()
     call_command("demo", stdout=open("/dev/null", "w"))
     again = Evaluation.objects.filter(source="synthetic demo data")

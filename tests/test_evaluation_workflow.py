@@ -73,17 +73,19 @@ def test_an_evaluator_adds_a_municipality(eva, world):
     assert Municipality.objects.filter(number="9903").count() == 1
 
 
-def test_draft_to_review_to_published_and_reopened_with_a_reason(eva, world):
+def test_draft_to_review_to_published_and_reopened_with_a_reason(eva, world, client_factory):
     evaluation = world.draft
+    evaluation.reviewers.add(world.otto)  # four eyes: someone else approves
+    otto = client_factory(world.otto)
     status(eva, evaluation, "submit")
     evaluation.refresh_from_db()
     assert evaluation.status == "in_review"
 
     # Unscored questions: publishing needs an explicit confirmation.
-    status(eva, evaluation, "publish")
+    status(otto, evaluation, "publish")
     evaluation.refresh_from_db()
     assert evaluation.status == "in_review"
-    status(eva, evaluation, "publish", confirm_missing="on")
+    status(otto, evaluation, "publish", confirm_missing="on")
     evaluation.refresh_from_db()
     assert evaluation.status == "published" and evaluation.published_at
 

@@ -69,8 +69,9 @@ def test_the_admin_is_for_staff_only(evaluator_client, admin_client, kommunekomp
     # Scores, findings and their history change only through the app, with its audit trail.
     assert admin_client.get("/admin/evaluations/score/add/").status_code == 403
     assert admin_client.get("/admin/evaluations/auditentry/add/").status_code == 403
-    # The way forward is recorded on the evaluation.
-    assert admin_client.get("/admin/evaluations/evaluation/add/").status_code == 200
+    # Evaluations (and their way forward) are created and changed in the app, with history.
+    assert admin_client.get("/admin/evaluations/evaluation/add/").status_code == 403
+    assert admin_client.get("/admin/evaluations/membership/add/").status_code == 200
 
 
 def test_pages_send_security_headers(client):

@@ -118,6 +118,11 @@ TEMPLATES = [
     },
 ]
 
+# Four eyes: an evaluation is published by someone on its team or a named reviewer other than
+# the person who sent it to review. "0" lets the submitter publish alone (the published version
+# then says so).
+KOMMUNEKOMPASS_FOUR_EYES = _flag("KOMMUNEKOMPASS_FOUR_EYES", "1")
+
 # SQLite in WAL mode with immediate transactions and a busy timeout: readers never block the
 # writer, and concurrent writers wait their turn instead of failing with "database is locked".
 SQLITE_OPTIONS = {
@@ -147,6 +152,12 @@ else:
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    # The test database is a file in the data dir, not Django's shared in-memory database,
+    # whose table locks fail at once instead of waiting: tests of concurrent writers (threads)
+    # then see SQLite as it runs in production (WAL, immediate transactions, busy timeout).
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(DATA_DIR / "test-kommunekompass.sqlite3")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,11 +3,14 @@
 - site administrator (superuser): everything;
 - evaluator: the evaluations they are assigned to, across municipalities; members of the
   Evaluators group may also create municipalities and evaluations;
+- named reviewer of an evaluation: reads everything of it, comments while it is in review,
+  and may approve (publish) it or send it back to draft; changes nothing else;
 - municipal coordinator: every evaluation of their municipality, drafts included, read-only;
 - reader (councillors, union representatives): the published evaluations of their municipality,
   read-only: overview, points and reasons per question, findings (not interview notes,
   evidence or history);
-- anyone, logged in or not: the result page of a published evaluation.
+- anyone, logged in or not: the result page of a public evaluation (published at least once
+  and not withdrawn; see EvaluationQuerySet.public).
 
 A user who may not see an evaluation at all gets 404, so its existence is not revealed; one who
 may see it but not do the thing asked gets 403.
@@ -38,16 +41,18 @@ def work_visible_evaluations(user):
         return evaluations
     coordinated = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
     return evaluations.filter(
-        Q(evaluators=user) | Q(municipality__in=coordinated.values("municipality"))
+        Q(evaluators=user)
+        | Q(reviewers=user)
+        | Q(municipality__in=coordinated.values("municipality"))
     ).distinct()
 
 
 def result_visible_evaluations(user):
-    """Evaluations whose result the user may read: the working ones plus every published one."""
-    published = Evaluation.objects.filter(status=Evaluation.Status.PUBLISHED)
+    """Evaluations whose result the user may read: the working ones plus every public one."""
+    public = Evaluation.objects.public()
     if not user.is_authenticated:
-        return published
-    return (published | work_visible_evaluations(user)).distinct()
+        return public
+    return (public | work_visible_evaluations(user)).distinct()
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class EvaluationAccess:
     read_work: bool  # also interviews, evidence, and everything while in progress
     manage: bool  # assigned evaluator or administrator: status, history, editing
     read_only_reason: str = ""
+    # On the team, a named reviewer, or administrator: comments in review, approves, sends back.
+    review: bool = False
 
     @property
     def edit(self) -> bool:
@@ -73,6 +80,11 @@ def with_roles(evaluations, user):
                 evaluation_id=OuterRef("pk"), user_id=user_id
             )
         ),
+        user_is_reviewer=Exists(
+            Evaluation.reviewers.through.objects.filter(
+                evaluation_id=OuterRef("pk"), user_id=user_id
+            )
+        ),
         user_membership=Subquery(
             Membership.objects.filter(
                 municipality_id=OuterRef("municipality_id"), user_id=user_id
@@ -86,23 +98,28 @@ def access_for(user, evaluation: Evaluation) -> EvaluationAccess:
         evaluation = with_roles(Evaluation.objects.filter(pk=evaluation.pk), user).get()
     authenticated = user.is_authenticated
     manage = authenticated and (user.is_superuser or evaluation.user_is_evaluator)
+    review = manage or (authenticated and evaluation.user_is_reviewer)
     membership = evaluation.user_membership if authenticated else None
-    read_work = manage or membership == Membership.Role.COORDINATOR
+    read_work = review or membership == Membership.Role.COORDINATOR
     reader = evaluation.is_published and membership is not None
     read_only = ""
-    if evaluation.is_published:
+    if evaluation.is_withdrawn:
+        read_only = _("The evaluation is withdrawn and read-only.")
+    elif evaluation.is_published:
         read_only = _("The evaluation is published and read-only. Reopen it to change it.")
     return EvaluationAccess(
-        read_result=read_work or evaluation.is_published,
+        read_result=read_work or evaluation.is_public,
         read_scores=read_work or reader,
         read_work=read_work,
         manage=manage,
         read_only_reason=read_only,
+        review=review,
     )
 
 
 def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
-    """The evaluation if `user` may `need` it: "result", "scores", "work", "manage" or "edit".
+    """The evaluation if `user` may `need` it: "result", "scores", "work", "review", "manage"
+    or "edit".
 
     Raises Http404 when the user may not see the evaluation at all, PermissionDenied when
     they may see it but not do this.
@@ -128,6 +145,10 @@ def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
         raise PermissionDenied(_("Interview notes and evidence are for the evaluation team."))
     if need == "work":
         return evaluation, access
+    if need == "review":
+        if not access.review:
+            raise PermissionDenied(_("Only the evaluation's team and reviewers may do this."))
+        return evaluation, access
     if not access.manage:
         raise PermissionDenied(_("Only the evaluation's evaluators may do this."))
     if need == "edit" and not access.edit:
@@ -140,6 +161,8 @@ def member_published_evaluations(user):
     if not user.is_authenticated:
         return Evaluation.objects.none()
     readable = Membership.objects.filter(user=user).values("municipality")
-    return Evaluation.objects.filter(
-        status=Evaluation.Status.PUBLISHED, municipality__in=readable
-    ).exclude(pk__in=work_visible_evaluations(user).values("pk"))
+    return (
+        Evaluation.objects.published()
+        .filter(municipality__in=readable)
+        .exclude(pk__in=work_visible_evaluations(user).values("pk"))
+    )

@@ -1,12 +1,15 @@
-"""The admin: where the site administrator manages municipalities, people and their roles.
+"""The admin: where the site administrator manages municipalities and their people's roles.
 
-Scores, findings and the audit history are changed only through the app (with version checks
-and the audit trail), so the admin shows them read-only.
+Everything of an evaluation (the evaluation itself, scores, findings, interviews, evidence, the
+way forward, review comments, published versions and the history) changes only through the
+app, whose services check versions and write the history, so the admin shows it read-only. An
+evaluation is never deleted: withdraw it on its page. Roles in a municipality are granted,
+changed and revoked here, through evaluations.services.memberships, so they are in the
+municipality's history too.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from kommunekompass.core.admin import ReadOnlyAdmin
 from kommunekompass.evaluations.models import (
     AuditEntry,
     Evaluation,
@@ -16,8 +19,39 @@ from kommunekompass.evaluations.models import (
     Membership,
     Municipality,
     Priority,
+    PublishedVersion,
+    ReviewComment,
     Score,
 )
+from kommunekompass.evaluations.services import memberships as service
+from kommunekompass.evaluations.services.base import ServiceError
+from kommunekompass.lib.admin import ReadOnlyAdmin
+
+
+def _save_membership(request, membership, *, is_new: bool) -> None:
+    """A membership from an admin form, through the services. For an existing row whose
+    person changed, the old role is revoked and the new person's granted."""
+    if is_new:
+        created = service.grant_membership(
+            user=request.user,
+            person_user=membership.user,
+            municipality=membership.municipality,
+            role=membership.role,
+        )
+        membership.pk = created.pk
+        return
+    stored = Membership.objects.get(pk=membership.pk)
+    if stored.user_id != membership.user_id or stored.municipality_id != membership.municipality_id:
+        service.revoke_membership(user=request.user, membership=stored)
+        created = service.grant_membership(
+            user=request.user,
+            person_user=membership.user,
+            municipality=membership.municipality,
+            role=membership.role,
+        )
+        membership.pk = created.pk
+        return
+    service.change_membership(user=request.user, membership=stored, role=membership.role)
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,6 +67,26 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["name", "number", "county"]
     inlines = [MembershipInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # A municipality with evaluations or history is protected by the database anyway.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or not (obj.evaluations.exists() or obj.audit.exists())
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        try:
+            for membership in formset.deleted_objects:
+                service.revoke_membership(user=request.user, membership=membership)
+            for membership in formset.new_objects:
+                _save_membership(request, membership, is_new=True)
+            for membership, _fields in formset.changed_objects:
+                _save_membership(request, membership, is_new=False)
+        except ServiceError as error:
+            messages.error(request, str(error))
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -40,54 +94,73 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "municipality"]
     autocomplete_fields = ["user", "municipality"]
 
+    def save_model(self, request, obj, form, change):
+        _save_membership(request, obj, is_new=not change)
 
-class PriorityInline(admin.TabularInline):
-    """The way forward the council chose: shown at the end of the report."""
+    def delete_model(self, request, obj):
+        service.revoke_membership(user=request.user, membership=obj)
 
-    model = Priority
-    extra = 1
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            service.revoke_membership(user=request.user, membership=membership)
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
-    inlines = [PriorityInline]
-    list_display = ["municipality", "year", "framework", "status"]
+class EvaluationAdmin(ReadOnlyAdmin):
+    """Read-only: evaluations are created, changed, published and withdrawn in the app."""
+
+    list_display = ["municipality", "year", "framework", "status", "published_version"]
     list_filter = ["status", "framework"]
     list_select_related = ["municipality", "framework"]
-    filter_horizontal = ["evaluators"]
-    readonly_fields = ["status", "published_at"]  # status changes go through the app, logged
-
-
-@admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
-    list_display = ["evaluation", "role", "date", "held"]
-    list_filter = ["role", "held"]
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ["evaluation", "title", "original_name", "url"]
-
-
-class HistoryAdmin(ReadOnlyAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
+    search_fields = ["municipality__name"]
 
 
 @admin.register(Score)
-class ScoreAdmin(HistoryAdmin):
+class ScoreAdmin(ReadOnlyAdmin):
     list_display = ["evaluation", "question", "levels", "version", "updated_at"]
     list_select_related = ["evaluation__municipality", "question"]
 
 
 @admin.register(Finding)
-class FindingAdmin(HistoryAdmin):
+class FindingAdmin(ReadOnlyAdmin):
     list_display = ["evaluation", "focus_area", "kind", "text"]
     list_select_related = ["evaluation__municipality", "focus_area"]
 
 
+@admin.register(Interview)
+class InterviewAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "role", "date", "held"]
+    list_filter = ["role", "held"]
+    list_select_related = ["evaluation__municipality"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "title", "original_name", "url"]
+    list_select_related = ["evaluation__municipality"]
+
+
+@admin.register(Priority)
+class PriorityAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "position", "text"]
+    list_select_related = ["evaluation__municipality"]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "subject", "author", "created_at", "answered_at", "resolved_at"]
+    list_select_related = ["evaluation__municipality", "author"]
+
+
+@admin.register(PublishedVersion)
+class PublishedVersionAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "number", "published_at", "published_by_name", "published_alone"]
+    list_select_related = ["evaluation__municipality"]
+    exclude = ["data"]
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(HistoryAdmin):
-    list_display = ["at", "evaluation", "user", "action", "subject"]
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "municipality", "evaluation", "user", "action", "subject"]
     list_filter = ["action"]
-    list_select_related = ["evaluation__municipality", "user"]
+    list_select_related = ["municipality", "evaluation__municipality", "user"]

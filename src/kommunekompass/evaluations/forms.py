@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from kommunekompass.evaluations.models import Evaluation, Evidence, Finding, Interview, Municipality
+from kommunekompass.evaluations.models import Evidence, Finding, Interview, Municipality
 from kommunekompass.evaluations.uploads import UploadRefused, check_upload
 from kommunekompass.frameworks.models import Framework, Question
 from kommunekompass.frameworks.spec import pick_text
@@ -47,7 +47,23 @@ class EvaluatorChoiceField(forms.ModelMultipleChoiceField):
         return user.get_full_name() or user.username
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(forms.Form):
+    """A new evaluation. Its identity (municipality, framework version, year) is checked by
+    the service inside its transaction, with a clear message
+    (evaluations.services.settings.create_evaluation)."""
+
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(), label=gettext_lazy("Municipality")
+    )
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.none(), label=gettext_lazy("Framework")
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"))
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     evaluators = EvaluatorChoiceField(
         queryset=evaluator_users(),
         required=False,
@@ -55,11 +71,6 @@ class EvaluationForm(forms.ModelForm):
         label=gettext_lazy("Evaluator team"),
         help_text=gettext_lazy("You are on the team in any case."),
     )
-
-    class Meta:
-        model = Evaluation
-        fields = ["municipality", "framework", "year", "date", "evaluators"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +84,38 @@ class EvaluationForm(forms.ModelForm):
         if not 2000 <= year <= 2100:
             raise forms.ValidationError(_("Give a year between 2000 and 2100."))
         return year
+
+
+class DetailsForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class TeamForm(forms.Form):
+    evaluators = EvaluatorChoiceField(
+        queryset=evaluator_users(),
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Evaluator team"),
+    )
+    reviewers = EvaluatorChoiceField(
+        queryset=evaluator_users(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Reviewers"),
+        help_text=gettext_lazy(
+            "Reviewers read everything, comment while the evaluation is in review and may "
+            "approve it; they change nothing themselves."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = evaluator_users().order_by("first_name", "username")
+        self.fields["evaluators"].queryset = people
+        self.fields["reviewers"].queryset = people
 
 
 class InterviewForm(forms.ModelForm):
@@ -141,6 +184,63 @@ class EvidenceForm(forms.ModelForm):
         return cleaned
 
 
+class EvidenceChangeForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    url = forms.URLField(
+        label=gettext_lazy("Link"), required=False, max_length=1000, assume_scheme="https"
+    )
+
+    def __init__(self, *args, evidence, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"] = question_field(
+            Question.objects.filter(framework_id=evidence.evaluation.framework_id)
+        )
+        if evidence.file:
+            del self.fields["url"]
+        elif not self.is_bound:
+            self.initial.setdefault("url", evidence.url)
+        if not self.is_bound:
+            self.initial.setdefault("title", evidence.title)
+            self.initial.setdefault("questions", list(evidence.questions.all()))
+
+
+class CommentForm(forms.Form):
+    """A review comment; `question` (a code) or `finding` (an id) says what it is about."""
+
+    text = forms.CharField(label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    question = forms.CharField(required=False, widget=forms.HiddenInput)
+    finding = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write the comment."))
+        return text
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=gettext_lazy("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_answer(self):
+        answer = self.cleaned_data["answer"].strip()
+        if not answer:
+            raise forms.ValidationError(_("Write the answer."))
+        return answer
+
+
+class PriorityForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Priority"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write the priority."))
+        return text
+
+
 class FindingForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -166,7 +266,9 @@ class FindingForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "return", "publish", "reopen")])
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("submit", "return", "publish", "reopen", "withdraw")]
+    )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confirm_missing = forms.BooleanField(required=False)
 

@@ -10,10 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
 
 
+def choices_check(field: str, choices, name: str) -> models.CheckConstraint:
+    """A check constraint that keeps a choice field to its choices in the database too."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": [value for value, _label in choices]}), name=name
+    )
+
+
+class Country(models.TextChoices):
+    NORWAY = "NO", _("Norway")
+    SWEDEN = "SE", _("Sweden")
+
+
 class Municipality(models.Model):
-    class Country(models.TextChoices):
-        NORWAY = "NO", _("Norway")
-        SWEDEN = "SE", _("Sweden")
+    Country = Country
 
     name = models.CharField(_("name"), max_length=200)
     number = models.CharField(_("municipality number"), max_length=8)
@@ -28,19 +38,24 @@ class Municipality(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "number"], name="municipality_country_number_unique"
-            )
+            ),
+            choices_check("country", Country.choices, "municipality_country_valid"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Membership(models.Model):
-    """A person of a municipality: its coordinator (sees drafts) or a reader (published only)."""
+class MembershipRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("Municipal coordinator")
+    READER = "reader", _("Reader")
 
-    class Role(models.TextChoices):
-        COORDINATOR = "coordinator", _("Municipal coordinator")
-        READER = "reader", _("Reader")
+
+class Membership(models.Model):
+    """A person of a municipality: its coordinator (sees drafts) or a reader (published only).
+    Granted, changed and revoked through evaluations.services.memberships (with history)."""
+
+    Role = MembershipRole
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -54,7 +69,8 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "municipality"], name="membership_unique")
+            models.UniqueConstraint(fields=["user", "municipality"], name="membership_unique"),
+            choices_check("role", MembershipRole.choices, "membership_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -67,19 +83,21 @@ class ResultLevel(models.TextChoices):
     AREA = "area", _("focus area")
 
 
-def choices_check(field: str, choices, name: str) -> models.CheckConstraint:
-    """A check constraint that keeps a choice field to its choices in the database too."""
-    return models.CheckConstraint(
-        condition=models.Q(**{f"{field}__in": [value for value, _label in choices]}), name=name
-    )
-
-
 class EvaluationQuerySet(models.QuerySet):
     """Queries that say the domain; use these instead of writing the filters again."""
 
     def published(self):
         """Evaluations whose current status is published (read-only, in comparisons)."""
         return self.filter(status=Evaluation.Status.PUBLISHED)
+
+    def public(self):
+        """Evaluations whose last published version anyone may read: published at least once
+        and not withdrawn (a reopened evaluation stays public while its revision is under way).
+        Published rows without a frozen version (loaded before versions existed, or by the
+        demo) count as public too."""
+        return self.filter(
+            models.Q(published_version__gt=0) | models.Q(status=Evaluation.Status.PUBLISHED)
+        ).exclude(status=Evaluation.Status.WITHDRAWN)
 
     def with_public_version(self):
         """Evaluations with at least one published version: their report is public, also
@@ -129,6 +147,14 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL,
         related_name="assigned_evaluations",
         verbose_name=_("evaluator team"),
+        blank=True,
+    )
+    # Named reviewers: besides the team, they read everything, comment while the evaluation
+    # is in review and may approve (publish) it, but change nothing themselves.
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="reviewed_evaluations",
+        verbose_name=_("reviewers"),
         blank=True,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -187,8 +213,22 @@ class Evaluation(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
     def has_public_version(self) -> bool:
         return self.published_version > 0
+
+    @property
+    def is_public(self) -> bool:
+        """Its last published version may be read by anyone (see EvaluationQuerySet.public)."""
+        return (self.has_public_version or self.is_published) and not self.is_withdrawn
+
+    @property
+    def is_locked(self) -> bool:
+        """Published or withdrawn: its content changes no more (reopen a published one)."""
+        return self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
 
     @property
     def revision_under_way(self) -> bool:
@@ -196,16 +236,19 @@ class Evaluation(models.Model):
         return self.has_public_version and not self.is_published
 
 
+class InterviewRole(models.TextChoices):
+    MAYOR = "mayor", _("Mayor and executive committee")
+    CHIEF_EXECUTIVE = "chief_executive", _("Chief executive and deputy")
+    DEPARTMENT_HEADS = "department_heads", _("Department heads")
+    UNIT_LEADERS = "unit_leaders", _("Unit and section leaders")
+    STAFF_LEADERS = "staff_leaders", _("Staff leaders and HR")
+    UNION_REPRESENTATIVES = "union_representatives", _("Chief union representatives")
+
+
 class Interview(models.Model):
     """An interview of one of the groups the method names, planned or held."""
 
-    class Role(models.TextChoices):
-        MAYOR = "mayor", _("Mayor and executive committee")
-        CHIEF_EXECUTIVE = "chief_executive", _("Chief executive and deputy")
-        DEPARTMENT_HEADS = "department_heads", _("Department heads")
-        UNIT_LEADERS = "unit_leaders", _("Unit and section leaders")
-        STAFF_LEADERS = "staff_leaders", _("Staff leaders and HR")
-        UNION_REPRESENTATIVES = "union_representatives", _("Chief union representatives")
+    Role = InterviewRole
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="interviews")
     role = models.CharField(_("interviewed group"), max_length=32, choices=Role.choices)
@@ -222,6 +265,7 @@ class Interview(models.Model):
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
         ordering = ["date", "id"]
+        constraints = [choices_check("role", InterviewRole.choices, "interview_role_valid")]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.date or ''}".strip()
@@ -262,7 +306,8 @@ class Evidence(models.Model):
 class Score(models.Model):
     """The levels given to one question, with the written reason. `version` guards edits."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    # PROTECT: an evaluation with scores is never deleted (withdraw it instead).
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="scores")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="scores")
     levels = models.JSONField(_("levels"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -283,16 +328,19 @@ class Score(models.Model):
         return f"{self.evaluation} {self.question.code}"
 
 
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", _("Strength")
+    CHALLENGE = "challenge", _("Challenge")
+    WEAKNESS = "weakness", _("Weakness")
+
+
 class Finding(models.Model):
-    class Kind(models.TextChoices):
-        STRENGTH = "strength", _("Strength")
-        CHALLENGE = "challenge", _("Challenge")
-        WEAKNESS = "weakness", _("Weakness")
+    Kind = FindingKind
 
     HEADINGS = {
-        Kind.STRENGTH: _("Strengths"),
-        Kind.CHALLENGE: _("Challenges"),
-        Kind.WEAKNESS: _("Weaknesses"),
+        FindingKind.STRENGTH: _("Strengths"),
+        FindingKind.CHALLENGE: _("Challenges"),
+        FindingKind.WEAKNESS: _("Weaknesses"),
     }
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="findings")
@@ -313,24 +361,54 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["focus_area__position", "kind", "position", "id"]
+        constraints = [choices_check("kind", FindingKind.choices, "finding_kind_valid")]
 
     def __str__(self) -> str:
         return self.text[:60]
 
 
+class AuditAction(models.TextChoices):
+    CREATED = "created", _("Evaluation created")
+    DETAILS = "details_changed", _("Evaluation details changed")
+    SCORE = "score", _("Score changed")
+    FINDING_ADDED = "finding_added", _("Finding added")
+    FINDING_CHANGED = "finding_changed", _("Finding changed")
+    FINDING_DELETED = "finding_deleted", _("Finding deleted")
+    FINDING_MOVED = "finding_moved", _("Finding moved")
+    INTERVIEW_ADDED = "interview_added", _("Interview added")
+    INTERVIEW_CHANGED = "interview_changed", _("Interview changed")
+    INTERVIEW_DELETED = "interview_deleted", _("Interview deleted")
+    EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+    EVIDENCE_CHANGED = "evidence_changed", _("Evidence changed")
+    EVIDENCE_DELETED = "evidence_deleted", _("Evidence deleted")
+    COMPARISON_GROUP = "comparison_group", _("Comparison group changed")
+    WAY_FORWARD = "way_forward", _("Way forward changed")
+    TEAM = "team", _("Team changed")
+    STATUS = "status", _("Status changed")
+    COMMENT_ADDED = "comment_added", _("Review comment added")
+    COMMENT_ANSWERED = "comment_answered", _("Review comment answered")
+    COMMENT_RESOLVED = "comment_resolved", _("Review comment resolved")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MEMBERSHIP_GRANTED = "membership_granted", _("Role granted")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Role changed")
+    MEMBERSHIP_REVOKED = "membership_revoked", _("Role revoked")
+
+
 class AuditEntry(models.Model):
-    """One change to an evaluation: who, when, what, the old value and the new."""
+    """One change to an evaluation or to a municipality's people: who, when, what, the old
+    value and the new. Written only by the services (evaluations.audit.record); shown to people
+    by evaluations.history_display, which turns the stored values into readable rows."""
 
-    class Action(models.TextChoices):
-        SCORE = "score", _("Score changed")
-        FINDING_ADDED = "finding_added", _("Finding added")
-        FINDING_CHANGED = "finding_changed", _("Finding changed")
-        FINDING_DELETED = "finding_deleted", _("Finding deleted")
-        FINDING_MOVED = "finding_moved", _("Finding moved")
-        STATUS = "status", _("Status changed")
-        CREATED = "created", _("Evaluation created")
+    Action = AuditAction
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="audit")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="audit", verbose_name=_("municipality")
+    )
+    # Empty for changes to the municipality's people (memberships).
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="audit", null=True, blank=True
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -345,9 +423,69 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit history")
         ordering = ["-at", "-id"]
+        constraints = [choices_check("action", AuditAction.choices, "audit_entry_action_valid")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.subject}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's remark on a question, a finding or the whole evaluation while it is in
+    review; the team answers it and the commenter (or another reviewer) resolves it. Kept for
+    good: returning to draft, publishing and reopening keep every comment."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="review_comments"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finding = models.ForeignKey(
+        Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_comments"
+    )
+    # What the comment is about, as it read when written (stays if the finding is deleted).
+    subject = models.CharField(_("about"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.text[:60]}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
+
+    @property
+    def is_open(self) -> bool:
+        """Neither answered nor resolved: it holds publishing back."""
+        return not self.is_resolved and not self.is_answered
+
+    @property
+    def state(self) -> str:
+        if self.is_resolved:
+            return "resolved"
+        return "answered" if self.is_answered else "open"
 
 
 class Priority(models.Model):
@@ -464,6 +602,9 @@ class PublishedVersion(models.Model):
     # Names as they were, so the record stays readable if an account is removed.
     published_by_name = models.CharField(_("published by"), max_length=300, blank=True)
     approved_by_name = models.CharField(_("approved by"), max_length=300, blank=True)
+    # Who sent it to review. Under the four-eyes rule the approver (published_by) is another
+    # person; with the rule off, the same person may do both (published_alone).
+    submitted_by_name = models.CharField(_("sent to review by"), max_length=300, blank=True)
     # True when one person sent to review and published (the site allows it, and says so).
     published_alone = models.BooleanField(_("published without a second person"), default=False)
     reason = models.TextField(_("reason for the new version"), blank=True)

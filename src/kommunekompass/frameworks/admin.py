@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from kommunekompass.core.admin import ReadOnlyAdmin
 from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
+from kommunekompass.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Framework)

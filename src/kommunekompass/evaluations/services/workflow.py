@@ -1,20 +1,34 @@
-"""The life of an evaluation: draft -> in review -> published; reopening is explicit and logged.
+"""The life of an evaluation: draft -> in review -> published; reopening is explicit and logged;
+any of them may be withdrawn (with a reason) instead of deleted.
+
+Four eyes: publishing is the approval. It is done by someone on the team or a named reviewer
+who is not the person who sent the evaluation to review, and only when every review comment is
+answered or resolved. The published version records the approver as `published_by` and
+`approved_by_name`, and the submitter as `submitted_by_name`. With the setting
+KOMMUNEKOMPASS_FOUR_EYES off, the submitter may publish alone: the version then says
+`published_alone` and has no `approved_by_name`.
 
 Publishing stores a new PublishedVersion: a frozen snapshot of everything the report shows
 (see evaluations.snapshots). Reopening keeps the last version public; publishing again makes
-the next version, with the reason and a list of what changed.
+the next version, with the reason and a list of what changed. Return to draft and reopening
+keep every review comment.
 """
 
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kommunekompass.evaluations import snapshots
 from kommunekompass.evaluations.audit import record
 from kommunekompass.evaluations.models import AuditEntry, Evaluation, PublishedVersion
+from kommunekompass.evaluations.scores import evaluation_result
+from kommunekompass.evaluations.services.base import actor, lock, person
+from kommunekompass.evaluations.services.review import open_comment_count, reviewer_ids
 from kommunekompass.scoring.engine import ENGINE_VERSION
 
 log = logging.getLogger(__name__)
@@ -27,49 +41,92 @@ TRANSITIONS = {
     "return": ({Status.IN_REVIEW}, Status.DRAFT),
     "publish": ({Status.IN_REVIEW}, Status.PUBLISHED),
     "reopen": ({Status.PUBLISHED}, Status.DRAFT),
+    "withdraw": ({Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED}, Status.WITHDRAWN),
 }
+# Who may ask for each action (checked by the views with access.get_evaluation).
+NEEDS = {
+    "submit": "manage",
+    "return": "review",
+    "publish": "review",
+    "reopen": "manage",
+    "withdraw": "manage",
+}
+
+
+def four_eyes() -> bool:
+    """Does publishing need a second person (KOMMUNEKOMPASS_FOUR_EYES, on by default)?"""
+    return bool(getattr(settings, "KOMMUNEKOMPASS_FOUR_EYES", True))
+
+
+def may_approve(evaluation: Evaluation, user) -> bool:
+    """May `user` approve (publish) the evaluation, as far as people go?"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not (user.is_superuser or user.pk in reviewer_ids(evaluation)):
+        return False
+    return not four_eyes() or evaluation.submitted_by_id != user.pk
 
 
 class TransitionError(ValueError):
     pass
 
 
-def change_status(evaluation: Evaluation, action: str, user, note: str = "") -> Evaluation:
-    """Move the evaluation on. Reopening a published evaluation needs a reason (`note`)."""
+def change_status(
+    evaluation: Evaluation, action: str, user, note: str = "", *, confirm_missing: bool = False
+) -> Evaluation:
+    """Move the evaluation on. Reopening and withdrawing need a reason (`note`); publishing
+    with unscored questions needs `confirm_missing`. Raises TransitionError with the reason."""
     if action not in TRANSITIONS:
         raise TransitionError(_("Unknown action."))
     allowed_from, target = TRANSITIONS[action]
     note = note.strip()
     if action == "reopen" and not note:
         raise TransitionError(_("Write why the published evaluation is reopened."))
+    if action == "withdraw" and not note:
+        raise TransitionError(_("Write why the evaluation is withdrawn."))
     with transaction.atomic():
-        current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        current = lock(evaluation)
         if current.status not in allowed_from:
             raise TransitionError(
                 _("The evaluation is “%(status)s” and cannot be moved that way.")
                 % {"status": current.get_status_display()}
             )
+        if action == "publish":
+            _check_publishing(current, user, confirm_missing)
         old_status = current.status
         current.status = target
-        current.published_at = timezone.now() if target == Status.PUBLISHED else None
+        if target == Status.PUBLISHED:
+            current.published_at = timezone.now()
+        elif target != Status.WITHDRAWN:
+            current.published_at = None
         fields = ["status", "published_at"]
         if action == "submit":
-            current.submitted_by = user if getattr(user, "is_authenticated", False) else None
+            current.submitted_by = actor(user)
             fields.append("submitted_by")
         version = None
         if target == Status.PUBLISHED:
-            version = _new_version(current, user, note)
+            version = _new_version(current, user, note, submitter=current.submitted_by)
             fields.append("published_version")
         current.save(update_fields=fields)
-        record(
-            current,
-            user,
-            AuditEntry.Action.STATUS,
-            action,
-            {"status": old_status},
-            {"status": target},
-            note,
+        entry_action = (
+            AuditEntry.Action.WITHDRAWN if action == "withdraw" else AuditEntry.Action.STATUS
         )
+        record(
+            current, user, entry_action, action, {"status": old_status}, {"status": target}, note
+        )
+        if version is not None and not version.published_alone:
+            record(
+                current,
+                user,
+                AuditEntry.Action.APPROVED,
+                f"v{version.number}",
+                None,
+                {
+                    "version": version.number,
+                    "submitted_by": version.submitted_by_name,
+                    "approved_by": version.approved_by_name,
+                },
+            )
         if version is not None:
             transaction.on_commit(lambda: store_files(version))
     evaluation.status = current.status
@@ -79,15 +136,50 @@ def change_status(evaluation: Evaluation, action: str, user, note: str = "") -> 
     return evaluation
 
 
-def _person(user) -> str:
-    if not getattr(user, "is_authenticated", False):
-        return ""
-    return user.get_full_name() or user.get_username()
+def _check_publishing(current: Evaluation, user, confirm_missing: bool) -> None:
+    """The four-eyes rule, the open review comments and the unscored questions."""
+    if not may_approve(current, user):
+        if four_eyes() and current.submitted_by_id == getattr(user, "pk", None):
+            raise TransitionError(
+                _(
+                    "You sent the evaluation to review, so someone else on the team or a named "
+                    "reviewer must approve and publish it."
+                )
+            )
+        raise TransitionError(_("Only the evaluation's team and reviewers may publish it."))
+    open_count = open_comment_count(current)
+    if open_count:
+        raise TransitionError(
+            ngettext(
+                "%(count)s review comment is open: it must be answered or resolved before "
+                "publishing.",
+                "%(count)s review comments are open: they must be answered or resolved before "
+                "publishing.",
+                open_count,
+            )
+            % {"count": open_count}
+        )
+    missing = evaluation_result(current).missing
+    if missing and not confirm_missing:
+        raise TransitionError(
+            _(
+                "%(count)s questions are not scored. Tick the box to publish with them "
+                "named as missing."
+            )
+            % {"count": len(missing)}
+        )
 
 
-def _new_version(current: Evaluation, user, note: str, *, alone: bool = False):
+def _new_version(current: Evaluation, user, note: str, *, alone: bool = False, submitter=None):
     """Freeze the evaluation as its next published version. The caller holds the row lock, so
-    no score can change between the snapshot and the status change."""
+    no score can change between the snapshot and the status change.
+
+    Published by someone other than the submitter: an approval (approved_by_name is the
+    publisher). By the submitter (four eyes off), or without a known submitter from an import:
+    published alone."""
+    approver = actor(user)
+    if approver is not None and submitter is not None and submitter.pk == approver.pk:
+        alone = True
     data = snapshots.build(current)
     previous = current.versions.order_by("-number").first()
     number = current.published_version + 1
@@ -95,8 +187,10 @@ def _new_version(current: Evaluation, user, note: str, *, alone: bool = False):
         evaluation=current,
         number=number,
         published_at=current.published_at,
-        published_by=user if getattr(user, "is_authenticated", False) else None,
-        published_by_name=_person(user),
+        published_by=approver,
+        published_by_name=person(user),
+        approved_by_name="" if alone else person(user),
+        submitted_by_name=person(submitter),
         published_alone=alone,
         reason=note if previous is not None else "",
         changes=snapshots.changes(previous.data if previous else None, data),

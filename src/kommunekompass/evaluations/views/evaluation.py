@@ -1,9 +1,9 @@
-"""Evaluations: the list, creating one, its overview, its status and its history."""
+"""Evaluations: the list, creating one, its overview, its status, its comparison group.
+Each view: access -> form -> service -> response."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,11 +16,25 @@ from kommunekompass.evaluations.access import (
     member_published_evaluations,
     work_visible_evaluations,
 )
-from kommunekompass.evaluations.audit import record, touch
-from kommunekompass.evaluations.forms import EvaluationForm, MunicipalityForm, StatusForm
-from kommunekompass.evaluations.models import AuditEntry, Evaluation, Municipality
+from kommunekompass.evaluations.forms import (
+    DetailsForm,
+    EvaluationForm,
+    MunicipalityForm,
+    StatusForm,
+    TeamForm,
+)
+from kommunekompass.evaluations.models import Municipality
 from kommunekompass.evaluations.scores import areas_with_results, evaluation_result
-from kommunekompass.evaluations.services.workflow import TransitionError, change_status
+from kommunekompass.evaluations.services import settings as settings_service
+from kommunekompass.evaluations.services.base import ServiceError
+from kommunekompass.evaluations.services.review import open_comment_count
+from kommunekompass.evaluations.services.workflow import (
+    NEEDS,
+    TransitionError,
+    change_status,
+    four_eyes,
+    may_approve,
+)
 
 
 @login_required
@@ -53,12 +67,21 @@ def evaluation_create(request):
         raise PermissionDenied(_("Only evaluators may create evaluations."))
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            evaluation = form.save()
-            evaluation.evaluators.add(request.user)
-            record(evaluation, request.user, AuditEntry.Action.CREATED, str(evaluation))
-        messages.success(request, _("The evaluation is created."))
-        return redirect("evaluations:detail", pk=evaluation.pk)
+        data = form.cleaned_data
+        try:
+            evaluation = settings_service.create_evaluation(
+                user=request.user,
+                municipality=data["municipality"],
+                framework=data["framework"],
+                year=data["year"],
+                date=data["date"],
+                evaluators=list(data["evaluators"]),
+            )
+        except ServiceError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, _("The evaluation is created."))
+            return redirect("evaluations:detail", pk=evaluation.pk)
     return render(request, "evaluations/evaluation_form.html", {"form": form})
 
 
@@ -79,6 +102,8 @@ def evaluation_detail(request, pk):
     }
     for area in areas:
         area["findings"] = finding_counts.get(area["spec"].code)
+    evaluators = list(evaluation.evaluators.order_by("first_name", "username"))
+    reviewers = list(evaluation.reviewers.order_by("first_name", "username"))
     return render(
         request,
         "evaluations/evaluation_detail.html",
@@ -87,38 +112,53 @@ def evaluation_detail(request, pk):
             "access": access,
             "result": result,
             "areas": areas,
-            "evaluators": evaluation.evaluators.order_by("first_name", "username"),
+            "evaluators": evaluators,
+            "reviewers": reviewers,
+            "review": _review_state(request.user, evaluation, evaluators, reviewers),
             "interviews": evaluation.interviews.all(),
             "evidence_count": evaluation.evidence.count(),
             "status_form": StatusForm(),
             "groups": group_choices(),
+            "team_form": TeamForm(initial={"evaluators": evaluators, "reviewers": reviewers}),
+            "details_form": DetailsForm(initial={"date": evaluation.date}),
         },
     )
+
+
+def _review_state(user, evaluation, evaluators, reviewers) -> dict:
+    """Who sent it to review, how many comments are open, who may approve; for the overview."""
+    submitter = evaluation.submitted_by_id
+    people = {p.pk: p for p in [*evaluators, *reviewers]}
+    approvers = [
+        p for pk, p in people.items() if not (four_eyes() and pk == submitter and submitter)
+    ]
+    return {
+        "submitted_by": evaluation.submitted_by if submitter else None,
+        "open_comments": open_comment_count(evaluation),
+        "approvers": approvers,
+        "four_eyes": four_eyes(),
+        "may_approve": may_approve(evaluation, user),
+    }
 
 
 @require_POST
 @login_required
 def evaluation_status(request, pk):
-    evaluation, access = get_evaluation(request.user, pk, "manage")
     form = StatusForm(request.POST)
     if not form.is_valid():
+        get_evaluation(request.user, pk, "review")
         messages.error(request, _("Unknown action."))
         return redirect("evaluations:detail", pk=pk)
     action = form.cleaned_data["action"]
-    if action == "publish":
-        missing = evaluation_result(evaluation).missing
-        if missing and not form.cleaned_data["confirm_missing"]:
-            messages.error(
-                request,
-                _(
-                    "%(count)s questions are not scored. Tick the box to publish with them "
-                    "named as missing."
-                )
-                % {"count": len(missing)},
-            )
-            return redirect("evaluations:detail", pk=pk)
+    evaluation, access = get_evaluation(request.user, pk, NEEDS[action])
     try:
-        change_status(evaluation, action, request.user, form.cleaned_data["note"])
+        change_status(
+            evaluation,
+            action,
+            request.user,
+            form.cleaned_data["note"],
+            confirm_missing=form.cleaned_data["confirm_missing"],
+        )
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("evaluations:detail", pk=pk)
@@ -132,28 +172,62 @@ def evaluation_status(request, pk):
 @require_POST
 @login_required
 def evaluation_comparison_group(request, pk):
-    evaluation, access = get_evaluation(request.user, pk, "manage")
+    evaluation, access = get_evaluation(request.user, pk, "edit")
     key = request.POST.get("group", "")
     try:
         group = get_group(key)
     except UnknownGroup:
         messages.error(request, _("No such comparison group."))
         return redirect("evaluations:detail", pk=pk)
-    Evaluation.objects.filter(pk=pk).update(comparison_group=group.key)
-    touch(evaluation)
+    try:
+        old_name = get_group(evaluation.comparison_group).name
+    except UnknownGroup:
+        old_name = evaluation.comparison_group
+    settings_service.change_comparison_group(
+        evaluation=evaluation, user=request.user, key=group.key, name=group.name, old_name=old_name
+    )
     messages.success(request, _("The report now compares with %(group)s.") % {"group": group.name})
     return redirect("evaluations:detail", pk=pk)
 
 
+@require_POST
 @login_required
-def evaluation_history(request, pk):
-    evaluation, access = get_evaluation(request.user, pk, "manage")
-    entries = evaluation.audit.select_related("user")[:500]
-    return render(
-        request,
-        "evaluations/history.html",
-        {"evaluation": evaluation, "access": access, "entries": entries},
-    )
+def evaluation_team(request, pk):
+    evaluation, access = get_evaluation(request.user, pk, "edit")
+    form = TeamForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("evaluations:detail", pk=pk)
+    try:
+        changed = settings_service.change_team(
+            evaluation=evaluation,
+            user=request.user,
+            evaluators=form.cleaned_data["evaluators"],
+            reviewers=form.cleaned_data["reviewers"],
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("evaluations:detail", pk=pk)
+    if changed:
+        messages.success(request, _("The team is saved."))
+    return redirect("evaluations:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def evaluation_details(request, pk):
+    evaluation, access = get_evaluation(request.user, pk, "edit")
+    form = DetailsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Date: give a valid date."))
+        return redirect("evaluations:detail", pk=pk)
+    if settings_service.change_details(
+        evaluation=evaluation, user=request.user, date=form.cleaned_data["date"]
+    ):
+        messages.success(request, _("The details are saved."))
+    return redirect("evaluations:detail", pk=pk)
 
 
 @login_required

@@ -1,16 +1,19 @@
 """Evidence: uploaded documents and links, attached to questions. Files are served only to
-people who may see the evaluation's working material."""
+people who may see the evaluation's working material. Changes go through
+evaluations.services.evidence (history; a deleted file leaves storage after the commit)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kommunekompass.evaluations.access import get_evaluation
-from kommunekompass.evaluations.audit import touch
-from kommunekompass.evaluations.forms import EvidenceForm
+from kommunekompass.evaluations.forms import EvidenceChangeForm, EvidenceForm
 from kommunekompass.evaluations.models import Evidence
+from kommunekompass.evaluations.services import evidence as service
+from kommunekompass.evaluations.services.base import ServiceError
 
 
 @login_required
@@ -21,19 +24,22 @@ def evidence_list(request, pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            evidence = form.save(commit=False)
-            evidence.evaluation = evaluation
-            evidence.added_by = request.user
             upload = form.cleaned_data.get("file")
-            if upload:
-                evidence.original_name = upload.name[:255]
-                evidence.size = upload.size
-                evidence.content_type = form.detected_type
-            evidence.save()
-            form.save_m2m()
-            touch(evaluation)
-            messages.success(request, _("The evidence is added."))
-            return redirect("evaluations:evidence", pk=pk)
+            try:
+                service.add_evidence(
+                    evaluation=evaluation,
+                    user=request.user,
+                    title=form.cleaned_data["title"],
+                    questions=list(form.cleaned_data["questions"]),
+                    upload=upload or None,
+                    content_type=getattr(form, "detected_type", "") if upload else "",
+                    url=form.cleaned_data.get("url") or "",
+                )
+            except ServiceError as error:
+                form.add_error(error.field, str(error))
+            else:
+                messages.success(request, _("The evidence is added."))
+                return redirect("evaluations:evidence", pk=pk)
         status = 422
     return render(
         request,
@@ -46,6 +52,53 @@ def evidence_list(request, pk):
         },
         status=status,
     )
+
+
+def _evidence(request, pk, evidence_id, need):
+    evaluation, access = get_evaluation(request.user, pk, need)
+    item = get_object_or_404(
+        Evidence.objects.select_related("evaluation"), pk=evidence_id, evaluation=evaluation
+    )
+    return evaluation, access, item
+
+
+@login_required
+def evidence_edit(request, pk, evidence_id):
+    need = "edit" if request.method == "POST" else "work"
+    evaluation, access, item = _evidence(request, pk, evidence_id, need)
+    form = EvidenceChangeForm(request.POST or None, evidence=item)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                service.change_evidence(
+                    evidence=item,
+                    user=request.user,
+                    title=form.cleaned_data["title"],
+                    questions=list(form.cleaned_data["questions"]),
+                    url=form.cleaned_data.get("url") if "url" in form.fields else None,
+                )
+            except ServiceError as error:
+                form.add_error(error.field, str(error))
+            else:
+                messages.success(request, _("The evidence is saved."))
+                return redirect("evaluations:evidence", pk=pk)
+        status = 422
+    return render(
+        request,
+        "evaluations/evidence_form.html",
+        {"evaluation": evaluation, "access": access, "item": item, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def evidence_delete(request, pk, evidence_id):
+    evaluation, access, item = _evidence(request, pk, evidence_id, "edit")
+    service.delete_evidence(evidence=item, user=request.user)
+    messages.success(request, _("The evidence is deleted."))
+    return redirect("evaluations:evidence", pk=pk)
 
 
 @login_required

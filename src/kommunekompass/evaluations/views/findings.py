@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommunekompass.evaluations import findings as service
 from kommunekompass.evaluations.access import get_evaluation
 from kommunekompass.evaluations.forms import FindingForm
-from kommunekompass.evaluations.models import Finding
+from kommunekompass.evaluations.models import Finding, ReviewComment
+from kommunekompass.evaluations.services import findings as service
 from kommunekompass.frameworks.models import FocusArea
 from kommunekompass.improvement.access import access_for as programme_access
 
@@ -22,12 +23,20 @@ def _focus_area(evaluation, code):
     return area
 
 
-def _columns(evaluation, focus_area):
+def _columns(evaluation, focus_area, access):
     findings = (
         Finding.objects.filter(evaluation=evaluation, focus_area=focus_area)
         .prefetch_related("questions")
         .order_by("position", "id")
     )
+    if access.review:  # review comments are for the team and the reviewers only
+        findings = findings.prefetch_related(
+            Prefetch(
+                "review_comments",
+                queryset=ReviewComment.objects.select_related("author", "answered_by"),
+                to_attr="review_comment_list",
+            )
+        )
     columns = {kind: [] for kind, _label in Finding.Kind.choices}
     for finding in findings:
         columns[finding.kind].append(finding)
@@ -67,7 +76,8 @@ def findings_page(request, pk, area_code):
             "spec": spec,
             "area": spec.area(area_code),
             "focus_area": focus_area,
-            "columns": _columns(evaluation, focus_area),
+            "columns": _columns(evaluation, focus_area, access),
+            "can_comment": access.review and evaluation.status == "in_review",
             "form": form,
             # From a published evaluation's challenges and weaknesses, improvement projects start.
             "can_start_projects": evaluation.is_published

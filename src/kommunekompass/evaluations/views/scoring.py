@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,12 +18,9 @@ from django.views.decorators.http import require_POST
 
 from kommunekompass.evaluations.access import get_evaluation
 from kommunekompass.evaluations.forms import ScoreForm
-from kommunekompass.evaluations.models import Evidence, Interview, Score
-from kommunekompass.evaluations.scores import (
-    EvaluationReadOnly,
-    evaluation_result,
-    save_score,
-)
+from kommunekompass.evaluations.models import Evidence, Interview, ReviewComment, Score
+from kommunekompass.evaluations.scores import evaluation_result
+from kommunekompass.evaluations.services.scores import save_score
 from kommunekompass.frameworks.models import Question
 from kommunekompass.scoring.engine import find
 
@@ -39,6 +37,7 @@ class QuestionBlock:
     message: str = ""
     conflict: Score | None = None
     attempted: dict | None = None
+    comments: list = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -72,6 +71,18 @@ def _links(evaluation, questions) -> tuple[dict, dict]:
     return interviews, evidence
 
 
+def _comments(evaluation, access, questions) -> dict:
+    """Review comments on these questions, for the team and reviewers: {question id: [...]}."""
+    if not access.review:
+        return {}
+    comments = {}
+    for comment in ReviewComment.objects.filter(
+        evaluation=evaluation, question__in=questions
+    ).select_related("author", "answered_by", "resolved_by"):
+        comments.setdefault(comment.question_id, []).append(comment)
+    return comments
+
+
 def _area_context(evaluation, access, area_code: str) -> dict:
     spec = evaluation.framework.spec
     area = spec.area(area_code)
@@ -91,6 +102,7 @@ def _area_context(evaluation, access, area_code: str) -> dict:
     }
     result = evaluation_result(evaluation)
     interviews, evidence = _links(evaluation, list(rows.values()))
+    comments = _comments(evaluation, access, list(rows.values()))
     blocks = []
     for question in area.questions:
         row = rows[question.code]
@@ -104,6 +116,7 @@ def _area_context(evaluation, access, area_code: str) -> dict:
                 form=ScoreForm(initial=_initial(score), question_spec=question),
                 interviews=interviews.get(row.pk, []),
                 evidence=evidence.get(row.pk, []),
+                comments=comments.get(row.pk, []),
             )
         )
     by_code = {b.spec.code: b for b in blocks}
@@ -119,6 +132,7 @@ def _area_context(evaluation, access, area_code: str) -> dict:
         "sections": sections,
         "area_result": find(result, area.code),
         "result": result,
+        "can_comment": access.review and evaluation.status == "in_review",
     }
 
 
@@ -144,6 +158,7 @@ def _scoring_body(request, evaluation, access, area_code, context=None) -> str:
             get_language() or "",
             "edit" if access.edit else "read",
             "work" if access.read_work else "scores",
+            "review" if access.review else "",
         ]
     )
     body = cache.get(key) if context is None else None
@@ -186,6 +201,7 @@ def _render_block(request, evaluation, access, block, status):
         block.result = find(result, block.spec.code)
         block.interviews = interviews.get(block.row.pk, [])
         block.evidence = evidence.get(block.row.pk, [])
+        block.comments = _comments(evaluation, access, [block.row]).get(block.row.pk, [])
         context = {
             "evaluation": evaluation,
             "access": access,
@@ -193,6 +209,7 @@ def _render_block(request, evaluation, access, block, status):
             "area_result": find(result, area.code),
             "result": result,
             "block": block,
+            "can_comment": access.review and evaluation.status == "in_review",
         }
         html = render_to_string("evaluations/_question.html", context, request)
         html += render_to_string("evaluations/_area_totals.html", {**context, "oob": True}, request)
@@ -204,6 +221,7 @@ def _render_block(request, evaluation, access, block, status):
             if other.spec.code == block.spec.code:
                 block.result = other.result
                 block.interviews, block.evidence = other.interviews, other.evidence
+                block.comments = other.comments
                 section["blocks"][index] = block
     body = _scoring_body(request, evaluation, access, area.code, context)
     return _scoring_response(request, evaluation, access, area, body, status)
@@ -216,7 +234,7 @@ def save_question(request, pk, question_code):
         evaluation, access = get_evaluation(request.user, pk, "edit")
     except PermissionDenied as denied:
         if is_htmx(request):
-            return HttpResponse(f'<p class="error" role="alert">{denied}</p>', status=403)
+            return HttpResponse(f'<p class="error" role="alert">{escape(denied)}</p>', status=403)
         raise
     spec = evaluation.framework.spec
     question_spec = spec.question(question_code)
@@ -248,10 +266,10 @@ def save_question(request, pk, question_code):
             expected_version=form.cleaned_data["version"],
             user=request.user,
         )
-    except EvaluationReadOnly:
-        raise PermissionDenied(
-            _("The evaluation is published and read-only. Reopen it to change it.")
-        ) from None
+    except PermissionDenied as denied:  # published or withdrawn while the user was editing
+        if is_htmx(request):
+            return HttpResponse(f'<p class="error" role="alert">{escape(denied)}</p>', status=403)
+        raise
     if outcome.conflict:
         fresh = ScoreForm(initial=_initial(outcome.score), question_spec=question_spec)
         attempted = {"levels": form.levels(), "reason": form.cleaned_data["reason"]}

@@ -1,10 +1,14 @@
-"""Adding, changing, deleting and ordering findings; every change goes to the audit history."""
+"""Adding, changing, deleting and ordering findings; every change goes to the history.
+
+Each function locks the evaluation's row first and refuses a published or withdrawn
+evaluation (EvaluationReadOnly)."""
 
 from django.db import transaction
 from django.db.models import F, Max
 
 from kommunekompass.evaluations.audit import record
 from kommunekompass.evaluations.models import AuditEntry, Finding
+from kommunekompass.evaluations.services.base import actor, lock_for_change
 
 
 def _snapshot(finding: Finding, question_codes=None) -> dict:
@@ -19,6 +23,7 @@ def _subject(finding: Finding) -> str:
 
 def add_finding(*, evaluation, focus_area, kind, text, questions, user) -> Finding:
     with transaction.atomic():
+        evaluation = lock_for_change(evaluation)
         last = Finding.objects.filter(evaluation=evaluation, focus_area=focus_area, kind=kind)
         position = (last.aggregate(m=Max("position"))["m"] or 0) + 1
         finding = Finding.objects.create(
@@ -27,7 +32,7 @@ def add_finding(*, evaluation, focus_area, kind, text, questions, user) -> Findi
             kind=kind,
             text=text.strip(),
             position=position,
-            updated_by=user,
+            updated_by=actor(user),
         )
         finding.questions.set(questions)
         codes = sorted(q.code for q in questions)
@@ -45,10 +50,11 @@ def add_finding(*, evaluation, focus_area, kind, text, questions, user) -> Findi
 def change_finding(*, finding, kind, text, questions, expected_version, user) -> bool:
     """Change a finding if nobody else did since `expected_version`. False on a conflict."""
     with transaction.atomic():
+        lock_for_change(finding.evaluation)
         # Read the stored finding: a bound form may already have changed `finding` in memory.
         old = _snapshot(Finding.objects.get(pk=finding.pk))
         updated = Finding.objects.filter(pk=finding.pk, version=expected_version).update(
-            kind=kind, text=text.strip(), version=F("version") + 1, updated_by=user
+            kind=kind, text=text.strip(), version=F("version") + 1, updated_by=actor(user)
         )
         if not updated:
             return False
@@ -69,9 +75,10 @@ def change_finding(*, finding, kind, text, questions, expected_version, user) ->
 
 def delete_finding(*, finding, user) -> None:
     with transaction.atomic():
+        evaluation = lock_for_change(finding.evaluation)
+        finding = Finding.objects.select_related("focus_area").get(pk=finding.pk)
         old = _snapshot(finding)
         subject = _subject(finding)
-        evaluation = finding.evaluation
         finding.delete()
         record(evaluation, user, AuditEntry.Action.FINDING_DELETED, subject, old, None)
 
@@ -79,6 +86,7 @@ def delete_finding(*, finding, user) -> None:
 def move_finding(*, finding, direction: str, user) -> None:
     """Swap the finding with its neighbour above ("up") or below ("down") in its column."""
     with transaction.atomic():
+        lock_for_change(finding.evaluation)
         column = list(
             Finding.objects.select_for_update()
             .filter(evaluation=finding.evaluation, focus_area=finding.focus_area, kind=finding.kind)
