@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.conftest import shipped
 
 BEFORE = [("evaluations", "0006_published_versions_and_guards")]
-AFTER = [("evaluations", "0009_history_municipality_required_and_choice_checks")]
+AFTER = [("evaluations", "0010_history_municipality_required_and_choice_checks")]
 
 
 def migrate(target):

@@ -57,7 +57,7 @@ def fill_and_check(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluations", "0007_review_comments_reviewers_and_history_by_municipality"),
+        ("evaluations", "0008_review_comments_reviewers_and_history_by_municipality"),
     ]
 
     operations = [

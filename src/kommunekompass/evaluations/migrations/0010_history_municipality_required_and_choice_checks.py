@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluations", "0008_fill_history_municipality_and_check_choices"),
+        ("evaluations", "0009_fill_history_municipality_and_check_choices"),
     ]
 
     operations = [
