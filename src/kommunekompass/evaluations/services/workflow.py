@@ -170,6 +170,22 @@ def _check_publishing(current: Evaluation, user, confirm_missing: bool) -> None:
         )
 
 
+def _version_reason(current: Evaluation, previous: PublishedVersion | None, note: str) -> str:
+    """Why there is a new version: the note given when publishing it, else the reason given
+    when the evaluation was last reopened. The first version needs no reason."""
+    if previous is None:
+        return ""
+    if note:
+        return note
+    reopened = (
+        current.audit.filter(subject="reopen", at__gte=previous.published_at)
+        .order_by("-at", "-id")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return reopened or ""
+
+
 def _new_version(current: Evaluation, user, note: str, *, alone: bool = False, submitter=None):
     """Freeze the evaluation as its next published version. The caller holds the row lock, so
     no score can change between the snapshot and the status change.
@@ -192,7 +208,7 @@ def _new_version(current: Evaluation, user, note: str, *, alone: bool = False, s
         approved_by_name="" if alone else person(user),
         submitted_by_name=person(submitter),
         published_alone=alone,
-        reason=note if previous is not None else "",
+        reason=_version_reason(current, previous, note),
         changes=snapshots.changes(previous.data if previous else None, data),
         framework=current.framework,
         spec_checksum=current.framework.checksum,
