@@ -4,6 +4,7 @@ import random
 import re
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from kommunekompass.evaluations.audit import touch
@@ -102,7 +103,7 @@ def test_a_municipalitys_history_marks_an_incomplete_round(client, three, evalua
 
 def scored(municipality, framework, year, strength, author):
     """An evaluation with every question scored, published through the workflow."""
-    evaluation = make_evaluation(municipality, framework, year=year)
+    evaluation = make_evaluation(municipality, framework, year=year, evaluators=[author])
     questions = dict(Question.objects.filter(framework=framework).values_list("code", "pk"))
     levels = synthetic_levels(framework.spec, random.Random(year), strength)
     Score.objects.bulk_create(
@@ -110,7 +111,8 @@ def scored(municipality, framework, year, strength, author):
         for code, value in levels.items()
     )
     change_status(evaluation, "submit", author)
-    change_status(evaluation, "publish", author)
+    with override_settings(KOMMUNEKOMPASS_FOUR_EYES=False):  # one evaluator, alone
+        change_status(evaluation, "publish", author, confirm_missing=True)
     return evaluation
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.improvement import services
 from kommunekompass.improvement.history import Line, change_lines, json_value
 from kommunekompass.improvement.models import Milestone, ProgrammeChange, Project
@@ -232,6 +233,10 @@ def test_the_published_report_shows_public_projects_only(client, programme):
         findings=[w.weakness],
     )
     services.set_public(w.coordinator, w.project, True)
+    # The published version is frozen: what is public shows in the next version.
+    change_status(w.published, "reopen", w.eva, "Forbedringsarbeidet er i gang")
+    change_status(w.published, "submit", w.eva)
+    change_status(w.published, "publish", w.admin, confirm_missing=True)
     response = client.get(reverse("reports:report", args=[w.published.pk]))  # anonymous
     assert response.status_code == 200
     html = response.content.decode()

@@ -446,8 +446,9 @@ def test_a_report_of_a_municipality_with_mathtext_in_its_name_renders(
     assert "Evil $\\foo{$" in response.content.decode()
     response = client.get(reverse("reports:pdf", args=[evaluation.pk]))
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
-    assert "Evil $\\foo{$" in pdf_text(response.content)
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF")
+    assert "Evil $\\foo{$" in pdf_text(content)
 
 
 def test_chart_text_is_never_read_as_mathematics(db):
