@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from openpyxl import Workbook
 
 import kommunekompass
@@ -19,6 +20,13 @@ from tests.factories import make_municipality
 
 EXAMPLE = Path(kommunekompass.__file__).parent / "imports" / "examples" / "midtre-gauldal-2023.csv"
 KK = ("kommunekompass", "2020")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are checked in English; the site's default language is Norwegian.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -158,7 +166,7 @@ BAD = [
         "4 is not a level",
     ),
     ("kommunenummer;år;kode\n9901;2022;1\n", "row 1", "no column for points"),
-    ("kommunenummer;år;kode;poeng\n9901;2022;total;500\n", "row 2", "has only a total"),
+    ("kommunenummer;år;kode;poeng\n9901;2022;total;801\n", "row 2", "outside 0–800"),
 ]
 
 

@@ -171,13 +171,15 @@ def _write(plan: ImportPlan, frameworks, user, progress) -> list[int]:
                 )
                 for code, points in planned.points.items()
             )
-        else:
+        elif planned.level == ResultLevel.AREA:
             ReportedPoints.objects.bulk_create(
                 ReportedPoints(
                     evaluation=evaluation, focus_area_id=areas[(framework.pk, code)], points=points
                 )
                 for code, points in planned.points.items()
             )
+        else:  # the total alone: neither a sub-area nor an area
+            ReportedPoints.objects.create(evaluation=evaluation, points=planned.points["total"])
         record(
             evaluation,
             user,
