@@ -1,15 +1,18 @@
 """The database side of an import: what the planner needs to know, and writing a plan.
 
 `import_results` reads, checks and (unless it is a dry run) writes in one transaction: all or
-nothing. Nothing is written when the plan has an error.
+nothing. Nothing is written when the plan has an error. What is written is recorded as an
+ImportBatch (file name, SHA-256, who, when, the evaluations), and in each evaluation's history.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from kommunekompass.evaluations.audit import record
 from kommunekompass.evaluations.models import (
@@ -22,7 +25,8 @@ from kommunekompass.evaluations.models import (
 )
 from kommunekompass.evaluations.services.workflow import publish_imported
 from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
-from kommunekompass.imports.parsing import read_table
+from kommunekompass.imports.models import ImportBatch
+from kommunekompass.imports.parsing import limits, read_table
 from kommunekompass.imports.planning import (
     Context,
     ImportPlan,
@@ -37,6 +41,8 @@ class ImportOutcome:
     plan: ImportPlan
     written: bool
     evaluation_ids: list[int]
+    sha256: str = ""
+    batch_id: int | None = None
 
 
 class AlreadyImported(Exception):
@@ -76,15 +82,19 @@ def import_results(
 
     An evaluation that exists by the time of writing (another import of the same file got
     there first) is an error of the plan, as if the check had found it: nothing is written."""
-    plan = plan_import(read_table(data, filename), build_context(default_framework))
+    limit = limits()
+    sha256 = hashlib.sha256(data).hexdigest()
+    table = read_table(data, filename, limit=limit)
+    plan = plan_import(table, build_context(default_framework), limit.max_errors)
     if not plan.ok or dry_run:
-        return ImportOutcome(plan, written=False, evaluation_ids=[])
+        return ImportOutcome(plan, written=False, evaluation_ids=[], sha256=sha256)
     try:
-        created = write_plan(plan, user, progress)
+        batch = write_plan(plan, user, progress, sha256=sha256)
     except AlreadyImported as conflict:
         plan.errors.extend(conflict.problems)
-        return ImportOutcome(plan, written=False, evaluation_ids=[])
-    return ImportOutcome(plan, written=True, evaluation_ids=created)
+        return ImportOutcome(plan, written=False, evaluation_ids=[], sha256=sha256)
+    created = sorted(batch.evaluation_ids)
+    return ImportOutcome(plan, True, created, sha256=sha256, batch_id=batch.pk)
 
 
 def _identity(planned: PlannedEvaluation, frameworks) -> tuple[int, int, int]:
@@ -113,8 +123,15 @@ def _already_there(plan: ImportPlan, frameworks) -> list[Problem]:
     ]
 
 
-def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
-    """Write the plan's evaluations in one transaction and publish each (version 1).
+def _who(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return (user.get_full_name() or user.get_username())[:300]
+
+
+def write_plan(plan: ImportPlan, user=None, progress=None, *, sha256: str = "") -> ImportBatch:
+    """Write the plan's evaluations in one transaction, publish each (version 1), and record
+    the file as an ImportBatch (its `evaluation_ids` attribute lists what was created).
 
     Raises AlreadyImported, with nothing written, when any of them exists: checked inside the
     transaction, and caught from the database's unique constraint when a parallel import
@@ -125,7 +142,18 @@ def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
             problems = _already_there(plan, frameworks)
             if problems:
                 raise AlreadyImported(problems)
-            return _write(plan, frameworks, user, progress)
+            batch = ImportBatch.objects.create(
+                file_name=plan.filename[:300],
+                sha256=sha256,
+                imported_by=user if getattr(user, "is_authenticated", False) else None,
+                imported_by_name=_who(user),
+                imported_at=timezone.now(),
+                rows=plan.rows,
+            )
+            created = _write(plan, frameworks, user, progress, sha256)
+            batch.evaluations.add(*created)
+            batch.evaluation_ids = created
+            return batch
     except IntegrityError:
         problems = _already_there(plan, frameworks)
         if not problems:
@@ -133,7 +161,7 @@ def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
         raise AlreadyImported(problems) from None
 
 
-def _write(plan: ImportPlan, frameworks, user, progress) -> list[int]:
+def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[int]:
     questions, subareas, areas = {}, {}, {}
     for framework_id, code, pk in Question.objects.values_list("framework_id", "code", "pk"):
         questions[(framework_id, code)] = pk
@@ -185,7 +213,8 @@ def _write(plan: ImportPlan, frameworks, user, progress) -> list[int]:
             user,
             AuditEntry.Action.CREATED,
             str(evaluation),
-            note=f"{note}, {planned.rows} rows",
+            note=f"{note} (SHA-256 {sha256 or 'unknown'}), {planned.rows} rows, "
+            f"by {_who(user) or 'a system import'}",
         )
         publish_imported(evaluation, user, note)
         created.append(evaluation.pk)
