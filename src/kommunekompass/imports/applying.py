@@ -170,22 +170,27 @@ def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[in
     for framework_id, code, pk in FocusArea.objects.values_list("framework_id", "code", "pk"):
         areas[(framework_id, code)] = pk
     note = f"Imported from {plan.filename}"
-    created = []
-    for index, planned in enumerate(plan.evaluations, start=1):
-        framework = frameworks[(planned.framework_key, planned.framework_version)]
-        evaluation = Evaluation.objects.create(
-            municipality_id=planned.municipality_id,
-            framework=framework,
+    by = _who(user) or "a system import"
+    municipalities = Municipality.objects.in_bulk({p.municipality_id for p in plan.evaluations})
+    evaluations = Evaluation.objects.bulk_create(
+        Evaluation(
+            municipality=municipalities[planned.municipality_id],
+            framework=frameworks[(planned.framework_key, planned.framework_version)],
             year=planned.year,
             status=Evaluation.Status.DRAFT,
             result_level=planned.level,
             source=f"import: {plan.filename}"[:300],
         )
+        for planned in plan.evaluations
+    )
+    scores, reported = [], []
+    for planned, evaluation in zip(plan.evaluations, evaluations, strict=True):
+        framework_id = evaluation.framework_id
         if planned.level == ResultLevel.QUESTION:
-            Score.objects.bulk_create(
+            scores.extend(
                 Score(
                     evaluation=evaluation,
-                    question_id=questions[(framework.pk, code)],
+                    question_id=questions[(framework_id, code)],
                     levels=levels,
                     reason=planned.reasons.get(code, ""),
                     updated_by=user,
@@ -193,28 +198,33 @@ def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[in
                 for code, levels in planned.levels.items()
             )
         elif planned.level == ResultLevel.SUBAREA:
-            ReportedPoints.objects.bulk_create(
+            reported.extend(
                 ReportedPoints(
-                    evaluation=evaluation, subarea_id=subareas[(framework.pk, code)], points=points
+                    evaluation=evaluation, subarea_id=subareas[(framework_id, code)], points=points
                 )
                 for code, points in planned.points.items()
             )
         elif planned.level == ResultLevel.AREA:
-            ReportedPoints.objects.bulk_create(
+            reported.extend(
                 ReportedPoints(
-                    evaluation=evaluation, focus_area_id=areas[(framework.pk, code)], points=points
+                    evaluation=evaluation, focus_area_id=areas[(framework_id, code)], points=points
                 )
                 for code, points in planned.points.items()
             )
         else:  # the total alone: neither a sub-area nor an area
-            ReportedPoints.objects.create(evaluation=evaluation, points=planned.points["total"])
+            reported.append(ReportedPoints(evaluation=evaluation, points=planned.points["total"]))
+    Score.objects.bulk_create(scores, batch_size=2000)
+    ReportedPoints.objects.bulk_create(reported, batch_size=2000)
+    created = []
+    for index, (planned, evaluation) in enumerate(
+        zip(plan.evaluations, evaluations, strict=True), start=1
+    ):
         record(
             evaluation,
             user,
             AuditEntry.Action.CREATED,
             str(evaluation),
-            note=f"{note} (SHA-256 {sha256 or 'unknown'}), {planned.rows} rows, "
-            f"by {_who(user) or 'a system import'}",
+            note=f"{note} (SHA-256 {sha256 or 'unknown'}), {planned.rows} rows, by {by}",
         )
         publish_imported(evaluation, user, note)
         created.append(evaluation.pk)

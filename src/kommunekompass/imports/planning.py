@@ -27,8 +27,6 @@ from kommunekompass.scoring.engine import (
     SUBAREA_LEVEL,
     TOTAL_LEVEL,
     QuestionResult,
-    ScoreError,
-    check_levels,
     find,
     score_framework,
     score_reported,
@@ -121,16 +119,18 @@ class Context:
     default_framework: tuple[str, str] | None = None
 
 
-def _kind_of(spec: FrameworkSpec, code: str) -> str | None:
+def _kinds_of(spec: FrameworkSpec) -> dict[str, str]:
+    """{code: kind} for every area, sub-area and question of a framework."""
+    kinds = {q.code: QUESTION_LEVEL for q in spec.questions}
+    kinds.update({s.code: SUBAREA_LEVEL for s in spec.subareas})
+    kinds.update({a.code: AREA_LEVEL for a in spec.areas})
+    return kinds
+
+
+def _kind_of(spec: FrameworkSpec, code: str, kinds: dict[str, str] | None = None) -> str | None:
     if code.lower() in TOTAL_CODES:
         return TOTAL_LEVEL
-    if spec.area(code) is not None:
-        return AREA_LEVEL
-    if any(s.code == code for s in spec.subareas):
-        return SUBAREA_LEVEL
-    if spec.question(code) is not None:
-        return QUESTION_LEVEL
-    return None
+    return (kinds if kinds is not None else _kinds_of(spec)).get(code)
 
 
 def _max_of(spec: FrameworkSpec, kind: str, code: str) -> Fraction:
@@ -171,6 +171,9 @@ class _Planner:
         self.seen: dict[tuple, int] = {}
         self.blocked: set[tuple] = set()  # evaluations that exist already: reported once
         self.named: set[tuple] = set()  # (municipality id, name) pairs warned about
+        self.kinds: dict[tuple, dict[str, str]] = {}  # (key, version) -> {code: kind}
+        # (key, version, question code) -> [(dimension code, allowed levels)]
+        self.scales: dict[tuple, list[tuple[str, frozenset[int]]]] = {}
 
     def error(self, row, column, message) -> None:
         header = self.table.columns.get(column, column) if column else None
@@ -340,28 +343,38 @@ class _Planner:
                 % {"code": code, "dimensions": ", ".join(dimensions)},
             )
             return
+        scale = self.scales.get((spec.key, spec.version, code))
+        if scale is None:
+            scale = [(d.code, d.values) for d in question.scheme.dimensions]
+            self.scales[(spec.key, spec.version, code)] = scale
         levels, bad = {}, False
-        for dimension in question.scheme.dimensions:
-            raw = row.get(dimension.code)
-            try:
-                value = parse_number(raw)
-            except ValueError:
-                self.error(number, dimension.code, _("“%(text)s” is not a level.") % {"text": raw})
-                bad = True
-                continue
-            if value is None:
-                continue
-            if value != int(value) or int(value) not in dimension.values:
-                allowed = ", ".join(str(v) for v in sorted(dimension.values))
+        for dimension, allowed in scale:
+            raw = row.get(dimension)
+            if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 5:
+                value = int(raw)  # the common case, quickly
+            else:
+                try:
+                    value = parse_number(raw)
+                except ValueError:
+                    self.error(number, dimension, _("“%(text)s” is not a level.") % {"text": raw})
+                    bad = True
+                    continue
+                if value is None:
+                    continue
+            if value != int(value) or int(value) not in allowed:
                 self.error(
                     number,
-                    dimension.code,
+                    dimension,
                     _("%(value)s is not a level of %(dimension)s (allowed: %(allowed)s).")
-                    % {"value": value, "dimension": dimension.code, "allowed": allowed},
+                    % {
+                        "value": value,
+                        "dimension": dimension,
+                        "allowed": ", ".join(str(v) for v in sorted(allowed)),
+                    },
                 )
                 bad = True
                 continue
-            levels[dimension.code] = int(value)
+            levels[dimension] = int(value)
         if bad:
             return
         missing = [d for d in dimensions if d not in levels]
@@ -375,11 +388,6 @@ class _Planner:
                 else _("question %(code)s has no levels: give %(dimensions)s.")
                 % {"code": code, "dimensions": ", ".join(dimensions)},
             )
-            return
-        try:
-            check_levels(question, levels)
-        except ScoreError as problem:
-            self.error(number, "code", str(problem))
             return
         evaluation.levels[code] = levels
         evaluation.level_rows[code] = number
@@ -419,7 +427,10 @@ class _Planner:
         if spec is None:
             return
         code = str(row.get("code") or "").strip()
-        kind = _kind_of(spec, code) if code else None
+        kinds = self.kinds.get((spec.key, spec.version))
+        if kinds is None:
+            kinds = self.kinds[(spec.key, spec.version)] = _kinds_of(spec)
+        kind = _kind_of(spec, code, kinds) if code else None
         if kind is None:
             self.error(
                 number,

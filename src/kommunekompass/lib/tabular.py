@@ -129,7 +129,7 @@ def parse_number(text) -> Decimal | None:
             value = value.replace(",", "")
     else:
         value = value.replace(",", ".")
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", value) or len(value) > 40:
+    if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", value) or len(value) > 40:
         raise ValueError(text)
     try:
         return Decimal(value)
