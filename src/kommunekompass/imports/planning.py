@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from kommunekompass.frameworks.spec import FrameworkSpec
 from kommunekompass.imports.parsing import Table, parse_number
+from kommunekompass.lib.text import names_agree
 from kommunekompass.scoring.engine import (
     AREA_LEVEL,
     SUBAREA_LEVEL,
@@ -143,21 +144,6 @@ def _max_of(spec: FrameworkSpec, kind: str, code: str) -> Fraction:
 
 def _decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
-
-
-_NAME_WORDS = {"kommune", "kommun", "municipality", "herad", "kommunen"}
-
-
-def _plain_name(name: str) -> str:
-    words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
-    return " ".join(w for w in words if w not in _NAME_WORDS)
-
-
-def names_agree(written: str, name: str) -> bool:
-    """True when the name written in a file may be the municipality's name (case, punctuation
-    and words like "kommune" aside; either may be part of the other, e.g. a Sami name)."""
-    written, name = _plain_name(written), _plain_name(name)
-    return not written or written in name or name in written
 
 
 class _Planner:

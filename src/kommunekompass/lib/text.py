@@ -19,3 +19,19 @@ def find_control_character(text: str) -> int | None:
 def describe_character(character: str) -> str:
     """A control character as people can read it in a message: U+000B."""
     return f"U+{ord(character):04X}"
+
+
+# Words that name what a municipality is rather than which one it is.
+MUNICIPALITY_WORDS = frozenset({"kommune", "kommunen", "kommun", "municipality", "herad"})
+
+
+def _plain_name(name: str, ignored: frozenset[str]) -> str:
+    words = "".join(c if c.isalnum() else " " for c in name.casefold()).split()
+    return " ".join(w for w in words if w not in ignored)
+
+
+def names_agree(written: str, name: str, ignored: frozenset[str] = MUNICIPALITY_WORDS) -> bool:
+    """True when a name written in a file may be `name` (case, punctuation and the `ignored`
+    words aside; either may be part of the other, e.g. a name in two languages)."""
+    written, name = _plain_name(written, ignored), _plain_name(name, ignored)
+    return not written or written in name or name in written
