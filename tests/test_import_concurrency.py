@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -143,6 +144,7 @@ def test_two_confirmations_of_one_upload_import_it_once(
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     municipality = make_municipality("Midtre Gauldal kommune", "5027")
     eva = make_user("eva", evaluator=True)
+    eva.user_permissions.add(Permission.objects.get(codename="import_results"))
     first = Client()
     first.force_login(eva)
     preview = first.post(
@@ -152,14 +154,16 @@ def test_two_confirmations_of_one_upload_import_it_once(
             "framework": kommunekompass_framework.pk,
         },
     )
-    token = preview.content.decode().split('name="token" value="')[1].split('"')[0]
+    html = preview.content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    sha256 = html.split('name="sha256" value="')[1].split('"')[0]
     second = Client()
     second.cookies = first.cookies  # the same browser session: a double click
     one_writer_at_a_time_on_sqlite(monkeypatch, views, "import_results")
     wait_together(monkeypatch, views, "import_results")  # both pass the session and the file
 
     def confirm(client):
-        return lambda: client.post(reverse("imports:confirm"), {"token": token})
+        return lambda: client.post(reverse("imports:confirm"), {"token": token, "sha256": sha256})
 
     responses = in_parallel(confirm(first), confirm(second))
     assert sorted(r.status_code for r in responses) == [302, 422], responses

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from openpyxl import Workbook
 
 import kommunekompass
@@ -19,6 +20,13 @@ from tests.factories import make_municipality
 
 EXAMPLE = Path(kommunekompass.__file__).parent / "imports" / "examples" / "midtre-gauldal-2023.csv"
 KK = ("kommunekompass", "2020")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are checked in English; the site's default language is Norwegian.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -158,7 +166,7 @@ BAD = [
         "4 is not a level",
     ),
     ("kommunenummer;år;kode\n9901;2022;1\n", "row 1", "no column for points"),
-    ("kommunenummer;år;kode;poeng\n9901;2022;total;500\n", "row 2", "has only a total"),
+    ("kommunenummer;år;kode;poeng\n9901;2022;total;801\n", "row 2", "outside 0–800"),
 ]
 
 
@@ -226,3 +234,77 @@ def test_the_command_line_imports_and_refuses(municipalities, tmp_path):
     bad.write_text("kommunenummer;år;kode;poeng\n9901;2022;1;500\n")
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import-results", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_command_line_refuses_a_header_only_file_and_shows_a_contradicting_name(
+    municipalities, tmp_path
+):
+    header_only = tmp_path / "tom.csv"
+    header_only.write_text("kommunenummer;år;kode;poeng\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 error") as raised:
+        call_command("import-results", str(header_only), stdout=io.StringIO(), stderr=err)
+    assert raised.value.returncode == 1
+    assert "has a header but no rows" in err.getvalue()
+    named = tmp_path / "navn.csv"
+    named.write_text(
+        "kommunenummer;kommune;år;kode;poeng\n"
+        + "".join(f"9901;Oslo;2022;{area};10\n" for area in range(1, 9))
+    )
+    out = io.StringIO()
+    call_command("import-results", str(named), "--dry-run", stdout=out)
+    assert "the name “Oslo” is not that of municipality 9901, Fjordvik kommune" in out.getvalue()
+
+
+def test_the_command_line_refuses_an_unreadable_file_with_a_message(municipalities, tmp_path):
+    bad = tmp_path / "feil.csv"
+    bad.write_bytes(b"kommunenummer;\xe5r;kode;poeng\n9901;2022;1;\x81\n")
+    with pytest.raises(CommandError, match="0x81") as raised:
+        call_command("import-results", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
+    assert raised.value.returncode == 1
+
+
+def test_the_command_line_attributes_the_import_and_checks_the_permission(municipalities, tmp_path):
+    from django.contrib.auth.models import Permission
+
+    from kommunekompass.imports.models import ImportBatch
+    from tests.factories import make_user
+
+    eva = make_user("eva", evaluator=True)
+    with pytest.raises(CommandError, match="may not import results"):
+        call_command("import-results", str(EXAMPLE), "--user", "eva", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no user"):
+        call_command("import-results", str(EXAMPLE), "--user", "nobody", stdout=io.StringIO())
+    assert not Evaluation.objects.exists()
+    eva.user_permissions.add(Permission.objects.get(codename="import_results"))
+    out = io.StringIO()
+    call_command("import-results", str(EXAMPLE), "--user", "eva", stdout=out, stderr=io.StringIO())
+    assert "1 evaluation(s) imported by eva" in out.getvalue()
+    batch = ImportBatch.objects.get()
+    assert (batch.imported_by, batch.file_name) == (eva, EXAMPLE.name)
+    assert batch.evaluations.get().municipality == municipalities["mg"]
+
+
+def test_a_system_import_from_the_command_line_has_no_importer(municipalities):
+    from kommunekompass.imports.models import ImportBatch
+
+    out = io.StringIO()
+    call_command("import-results", str(EXAMPLE), stdout=out, stderr=io.StringIO())
+    assert "(system import)" in out.getvalue()
+    batch = ImportBatch.objects.get()
+    assert batch.imported_by is None and len(batch.sha256) == 64
+
+
+def test_the_command_line_cleans_waiting_uploads(db, settings, tmp_path):
+    import os
+    import time
+
+    from kommunekompass.imports import pending
+
+    settings.MEDIA_ROOT = tmp_path
+    old = pending.waiting_dir() / "old-0123456789abcdef.upload"
+    old.write_bytes(b"x")
+    os.utime(old, (time.time() - 2 * 24 * 60 * 60,) * 2)
+    out = io.StringIO()
+    call_command("import-results", "--clean-pending", stdout=out)
+    assert "1 waiting upload(s) removed" in out.getvalue() and not old.exists()

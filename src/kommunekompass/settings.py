@@ -272,3 +272,28 @@ LOGGING = {
         "django.security": {"filters": ["one_line"]},
     },
 }
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, "").strip() or default)
+
+
+# Limits of importing files (see lib.tabular.Limits and docs/reliability.md).
+RESULT_IMPORT_LIMITS = {
+    "max_bytes": _int("KOMMUNEKOMPASS_IMPORT_MAX_BYTES", 20 * 1024 * 1024),
+    "max_rows": _int("KOMMUNEKOMPASS_IMPORT_MAX_ROWS", 200_000),
+    "max_cells": _int("KOMMUNEKOMPASS_IMPORT_MAX_CELLS", 500),
+    "max_field_bytes": _int("KOMMUNEKOMPASS_IMPORT_MAX_FIELD_BYTES", 128 * 1024),
+    "max_unpacked_bytes": _int("KOMMUNEKOMPASS_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024),
+    "max_errors": _int("KOMMUNEKOMPASS_IMPORT_MAX_ERRORS", 200),
+}
+MEASUREMENT_IMPORT_LIMITS = {
+    **RESULT_IMPORT_LIMITS,
+    "max_bytes": _int("KOMMUNEKOMPASS_MEASUREMENT_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
+    "max_rows": _int("KOMMUNEKOMPASS_MEASUREMENT_IMPORT_MAX_ROWS", 10_000),
+    "max_unpacked_bytes": _int(
+        "KOMMUNEKOMPASS_MEASUREMENT_IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024
+    ),
+}
+# Uploads waiting for confirmation are removed after this many seconds.
+IMPORT_PENDING_MAX_AGE = _int("KOMMUNEKOMPASS_IMPORT_PENDING_MAX_AGE", 24 * 60 * 60)

@@ -81,6 +81,7 @@ class ResultLevel(models.TextChoices):
     QUESTION = "question", _("question")
     SUBAREA = "subarea", _("sub-area")
     AREA = "area", _("focus area")
+    TOTAL = "total", _("total only")
 
 
 class EvaluationQuerySet(models.QuerySet):
@@ -506,8 +507,10 @@ class Priority(models.Model):
 
 class ReportedPoints(models.Model):
     """Points of a sub-area or an area, for an evaluation known only at that level (imported
-    from an earlier report). Question-level evaluations have Scores instead. Exactly one of
-    `subarea` and `focus_area` is set, a node of the evaluation's framework."""
+    from an earlier report), or its total, for one known only by its total (result level
+    "total"). Question-level evaluations have Scores instead. At most one of `subarea` and
+    `focus_area` is set, a node of the evaluation's framework; neither: the total (one per
+    evaluation)."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="reported")
     subarea = models.ForeignKey(
@@ -533,9 +536,13 @@ class ReportedPoints(models.Model):
         verbose_name_plural = _("reported points")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(subarea__isnull=False, focus_area__isnull=True)
-                | models.Q(subarea__isnull=True, focus_area__isnull=False),
-                name="reported_points_one_node",
+                condition=~models.Q(subarea__isnull=False, focus_area__isnull=False),
+                name="reported_points_at_most_one_node",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=models.Q(subarea__isnull=True, focus_area__isnull=True),
+                name="reported_points_total_unique",
             ),
             models.UniqueConstraint(
                 fields=["evaluation", "subarea"], name="reported_points_subarea_unique"
@@ -550,7 +557,8 @@ class ReportedPoints(models.Model):
 
     @property
     def code(self) -> str:
-        return (self.subarea or self.focus_area).code
+        node = self.subarea or self.focus_area
+        return node.code if node is not None else "total"
 
 
 class EvaluationSummary(models.Model):

@@ -49,7 +49,10 @@ def _decimal(value) -> Decimal:
 
 
 def results_for(evaluations: list[Evaluation]) -> dict[int, Result]:
-    """The engine's result of each evaluation: scores and reported points, two queries."""
+    """The engine's result of each evaluation: scores and reported points, two queries.
+
+    A total-only result (level "total") has its total complete and every area unknown, so its
+    summary counts in rankings and averages of totals and lists every area as unscored."""
     by_level = defaultdict(list)
     for evaluation in evaluations:
         by_level[evaluation.result_level == ResultLevel.QUESTION].append(evaluation.pk)
@@ -66,7 +69,8 @@ def results_for(evaluations: list[Evaluation]) -> dict[int, Result]:
             "evaluation_id", "subarea__code", "focus_area__code", "points"
         )
         for evaluation_id, subarea_code, area_code, points in rows:
-            reported[evaluation_id][subarea_code or area_code] = Fraction(points)
+            # Neither a sub-area nor an area: the total of a total-only result.
+            reported[evaluation_id][subarea_code or area_code or "total"] = Fraction(points)
     results = {}
     for evaluation in evaluations:
         spec = evaluation.framework.spec

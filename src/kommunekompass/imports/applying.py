@@ -1,15 +1,18 @@
 """The database side of an import: what the planner needs to know, and writing a plan.
 
 `import_results` reads, checks and (unless it is a dry run) writes in one transaction: all or
-nothing. Nothing is written when the plan has an error.
+nothing. Nothing is written when the plan has an error. What is written is recorded as an
+ImportBatch (file name, SHA-256, who, when, the evaluations), and in each evaluation's history.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from kommunekompass.evaluations.audit import record
 from kommunekompass.evaluations.models import (
@@ -22,7 +25,8 @@ from kommunekompass.evaluations.models import (
 )
 from kommunekompass.evaluations.services.workflow import publish_imported
 from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
-from kommunekompass.imports.parsing import read_table
+from kommunekompass.imports.models import ImportBatch
+from kommunekompass.imports.parsing import limits, read_table
 from kommunekompass.imports.planning import (
     Context,
     ImportPlan,
@@ -37,6 +41,8 @@ class ImportOutcome:
     plan: ImportPlan
     written: bool
     evaluation_ids: list[int]
+    sha256: str = ""
+    batch_id: int | None = None
 
 
 class AlreadyImported(Exception):
@@ -76,15 +82,19 @@ def import_results(
 
     An evaluation that exists by the time of writing (another import of the same file got
     there first) is an error of the plan, as if the check had found it: nothing is written."""
-    plan = plan_import(read_table(data, filename), build_context(default_framework))
+    limit = limits()
+    sha256 = hashlib.sha256(data).hexdigest()
+    table = read_table(data, filename, limit=limit)
+    plan = plan_import(table, build_context(default_framework), limit.max_errors)
     if not plan.ok or dry_run:
-        return ImportOutcome(plan, written=False, evaluation_ids=[])
+        return ImportOutcome(plan, written=False, evaluation_ids=[], sha256=sha256)
     try:
-        created = write_plan(plan, user, progress)
+        batch = write_plan(plan, user, progress, sha256=sha256)
     except AlreadyImported as conflict:
         plan.errors.extend(conflict.problems)
-        return ImportOutcome(plan, written=False, evaluation_ids=[])
-    return ImportOutcome(plan, written=True, evaluation_ids=created)
+        return ImportOutcome(plan, written=False, evaluation_ids=[], sha256=sha256)
+    created = sorted(batch.evaluation_ids)
+    return ImportOutcome(plan, True, created, sha256=sha256, batch_id=batch.pk)
 
 
 def _identity(planned: PlannedEvaluation, frameworks) -> tuple[int, int, int]:
@@ -113,8 +123,15 @@ def _already_there(plan: ImportPlan, frameworks) -> list[Problem]:
     ]
 
 
-def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
-    """Write the plan's evaluations in one transaction and publish each (version 1).
+def _who(user) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return (user.get_full_name() or user.get_username())[:300]
+
+
+def write_plan(plan: ImportPlan, user=None, progress=None, *, sha256: str = "") -> ImportBatch:
+    """Write the plan's evaluations in one transaction, publish each (version 1), and record
+    the file as an ImportBatch (its `evaluation_ids` attribute lists what was created).
 
     Raises AlreadyImported, with nothing written, when any of them exists: checked inside the
     transaction, and caught from the database's unique constraint when a parallel import
@@ -125,7 +142,18 @@ def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
             problems = _already_there(plan, frameworks)
             if problems:
                 raise AlreadyImported(problems)
-            return _write(plan, frameworks, user, progress)
+            batch = ImportBatch.objects.create(
+                file_name=plan.filename[:300],
+                sha256=sha256,
+                imported_by=user if getattr(user, "is_authenticated", False) else None,
+                imported_by_name=_who(user),
+                imported_at=timezone.now(),
+                rows=plan.rows,
+            )
+            created = _write(plan, frameworks, user, progress, sha256)
+            batch.evaluations.add(*created)
+            batch.evaluation_ids = created
+            return batch
     except IntegrityError:
         problems = _already_there(plan, frameworks)
         if not problems:
@@ -133,7 +161,7 @@ def write_plan(plan: ImportPlan, user=None, progress=None) -> list[int]:
         raise AlreadyImported(problems) from None
 
 
-def _write(plan: ImportPlan, frameworks, user, progress) -> list[int]:
+def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[int]:
     questions, subareas, areas = {}, {}, {}
     for framework_id, code, pk in Question.objects.values_list("framework_id", "code", "pk"):
         questions[(framework_id, code)] = pk
@@ -142,22 +170,27 @@ def _write(plan: ImportPlan, frameworks, user, progress) -> list[int]:
     for framework_id, code, pk in FocusArea.objects.values_list("framework_id", "code", "pk"):
         areas[(framework_id, code)] = pk
     note = f"Imported from {plan.filename}"
-    created = []
-    for index, planned in enumerate(plan.evaluations, start=1):
-        framework = frameworks[(planned.framework_key, planned.framework_version)]
-        evaluation = Evaluation.objects.create(
-            municipality_id=planned.municipality_id,
-            framework=framework,
+    by = _who(user) or "a system import"
+    municipalities = Municipality.objects.in_bulk({p.municipality_id for p in plan.evaluations})
+    evaluations = Evaluation.objects.bulk_create(
+        Evaluation(
+            municipality=municipalities[planned.municipality_id],
+            framework=frameworks[(planned.framework_key, planned.framework_version)],
             year=planned.year,
             status=Evaluation.Status.DRAFT,
             result_level=planned.level,
             source=f"import: {plan.filename}"[:300],
         )
+        for planned in plan.evaluations
+    )
+    scores, reported = [], []
+    for planned, evaluation in zip(plan.evaluations, evaluations, strict=True):
+        framework_id = evaluation.framework_id
         if planned.level == ResultLevel.QUESTION:
-            Score.objects.bulk_create(
+            scores.extend(
                 Score(
                     evaluation=evaluation,
-                    question_id=questions[(framework.pk, code)],
+                    question_id=questions[(framework_id, code)],
                     levels=levels,
                     reason=planned.reasons.get(code, ""),
                     updated_by=user,
@@ -165,25 +198,33 @@ def _write(plan: ImportPlan, frameworks, user, progress) -> list[int]:
                 for code, levels in planned.levels.items()
             )
         elif planned.level == ResultLevel.SUBAREA:
-            ReportedPoints.objects.bulk_create(
+            reported.extend(
                 ReportedPoints(
-                    evaluation=evaluation, subarea_id=subareas[(framework.pk, code)], points=points
+                    evaluation=evaluation, subarea_id=subareas[(framework_id, code)], points=points
                 )
                 for code, points in planned.points.items()
             )
-        else:
-            ReportedPoints.objects.bulk_create(
+        elif planned.level == ResultLevel.AREA:
+            reported.extend(
                 ReportedPoints(
-                    evaluation=evaluation, focus_area_id=areas[(framework.pk, code)], points=points
+                    evaluation=evaluation, focus_area_id=areas[(framework_id, code)], points=points
                 )
                 for code, points in planned.points.items()
             )
+        else:  # the total alone: neither a sub-area nor an area
+            reported.append(ReportedPoints(evaluation=evaluation, points=planned.points["total"]))
+    Score.objects.bulk_create(scores, batch_size=2000)
+    ReportedPoints.objects.bulk_create(reported, batch_size=2000)
+    created = []
+    for index, (planned, evaluation) in enumerate(
+        zip(plan.evaluations, evaluations, strict=True), start=1
+    ):
         record(
             evaluation,
             user,
             AuditEntry.Action.CREATED,
             str(evaluation),
-            note=f"{note}, {planned.rows} rows",
+            note=f"{note} (SHA-256 {sha256 or 'unknown'}), {planned.rows} rows, by {by}",
         )
         publish_imported(evaluation, user, note)
         created.append(evaluation.pk)

@@ -1,26 +1,28 @@
 """Uploading a results file: check it and show what would be written (a dry run), then write it
-when the user confirms. The file waits between the two steps in the data directory."""
+when the user confirms. The file waits between the two steps in the data directory, with the
+SHA-256 of its bytes: the confirmation imports exactly the bytes that were previewed, or
+refuses. Waiting files older than a day are removed on every upload and confirmation.
 
-import secrets
-from pathlib import Path
+Importing published results needs the permission `imports.import_results` (site
+administrators have it). The imports made are listed with their file and who made them."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kommunekompass.evaluations.access import is_evaluator
 from kommunekompass.evaluations.models import Evaluation
 from kommunekompass.frameworks.models import Framework
+from kommunekompass.imports import pending
+from kommunekompass.imports.access import batches_visible_to, may_import
 from kommunekompass.imports.applying import import_results
-from kommunekompass.imports.parsing import FileUnreadable
-
-MAX_BYTES = 20 * 1024 * 1024
+from kommunekompass.imports.parsing import FileUnreadable, limits
 
 
 class UploadForm(forms.Form):
@@ -38,25 +40,23 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        maximum = limits().max_bytes
+        if upload.size > maximum:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": f"{maximum / (1024 * 1024):g}"}
+            )
         return upload
 
 
-def _waiting_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _require_evaluator(request):
-    if not is_evaluator(request.user):
-        raise PermissionDenied(_("Only evaluators may import results."))
+def _require_importer(request):
+    if not may_import(request.user):
+        raise PermissionDenied(_("Only those allowed to import results may do so."))
 
 
 @login_required
 def upload(request):
-    _require_evaluator(request)
+    _require_importer(request)
+    pending.clean_pending()
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -72,49 +72,59 @@ def upload(request):
         except FileUnreadable as error:
             form.add_error("file", str(error))
         else:
-            token = secrets.token_urlsafe(16)
-            (_waiting_dir() / f"{token}.upload").write_bytes(data)
+            if not outcome.plan.ok:
+                return render(request, "imports/preview.html", {"plan": outcome.plan}, status=422)
+            token, sha256 = pending.keep(data)
             request.session[f"import-{token}"] = {
                 "filename": upload.name,
                 "framework": [framework.key, framework.version],
+                "sha256": sha256,
             }
             return render(
                 request,
                 "imports/preview.html",
-                {"plan": outcome.plan, "token": token},
-                status=200 if outcome.plan.ok else 422,
+                {"plan": outcome.plan, "token": token, "sha256": sha256},
             )
     return render(request, "imports/upload.html", {"form": form})
+
+
+def _gone(request, message=None):
+    messages.error(request, message or _("That upload is gone; please upload the file again."))
+    return redirect("imports:upload")
 
 
 @require_POST
 @login_required
 def confirm(request):
-    _require_evaluator(request)
+    _require_importer(request)
+    pending.clean_pending()
     token = request.POST.get("token", "")
     waiting = request.session.pop(f"import-{token}", None)
-    path = _waiting_dir() / f"{token}.upload"
-    if (
-        waiting is None
-        or not token.replace("-", "").replace("_", "").isalnum()
-        or not path.exists()
-    ):
-        messages.error(request, _("That upload is gone; please upload the file again."))
-        return redirect("imports:upload")
+    path = pending.path_of(token)
+    if waiting is None or path is None:
+        return _gone(request)
     try:
         data = path.read_bytes()
     except FileNotFoundError:  # a second confirmation of the same upload finished first
-        messages.error(request, _("That upload is gone; please upload the file again."))
-        return redirect("imports:upload")
+        return _gone(request)
+    if pending.sha256_of(data) != waiting["sha256"] or (
+        request.POST.get("sha256", "") != waiting["sha256"]
+    ):
+        path.unlink(missing_ok=True)
+        return _gone(request, _("The file changed since the preview; please upload it again."))
     # A second confirmation that arrives while this one writes finds the evaluations there
     # when its turn to write comes, and is told so; the file is removed once written.
-    outcome = import_results(
-        data,
-        waiting["filename"],
-        default_framework=tuple(waiting["framework"]),
-        dry_run=False,
-        user=request.user,
-    )
+    try:
+        outcome = import_results(
+            data,
+            waiting["filename"],
+            default_framework=tuple(waiting["framework"]),
+            dry_run=False,
+            user=request.user,
+        )
+    except FileUnreadable:  # cannot be, as the same bytes were read at the preview
+        path.unlink(missing_ok=True)
+        return _gone(request)
     path.unlink(missing_ok=True)
     if not outcome.written:
         return render(request, "imports/preview.html", {"plan": outcome.plan}, status=422)
@@ -127,3 +137,27 @@ def confirm(request):
     return redirect(
         f"/comparisons/municipalities/{first.municipality_id}/?framework={first.framework_id}"
     )
+
+
+@login_required
+def batches(request):
+    _require_importer(request)
+    found = (
+        batches_visible_to(request.user)
+        .annotate(evaluation_count=Count("evaluations"))
+        .order_by("-imported_at", "-pk")[:200]
+    )
+    return render(request, "imports/batches.html", {"batches": found})
+
+
+@login_required
+def batch(request, pk: int):
+    found = batches_visible_to(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    evaluations = (
+        found.evaluations.select_related("municipality", "framework")
+        .defer("framework__document", "framework__source")
+        .order_by("municipality__name", "year")
+    )
+    return render(request, "imports/batch.html", {"batch": found, "evaluations": evaluations})

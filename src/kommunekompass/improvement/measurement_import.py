@@ -12,12 +12,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from kommunekompass.imports.parsing import FileUnreadable, Table, parse_number, read_table
 from kommunekompass.improvement import measures
 from kommunekompass.improvement.periods import parse_period, period_label
+from kommunekompass.lib.tabular import FileUnreadable, Limits, Table, parse_number, read_table
 
 # canonical column -> the headers that mean it (compared in lower case, spaces collapsed)
 MEASUREMENT_HEADERS = {
@@ -79,6 +81,7 @@ class PlannedMeasurement:
 class MeasurementPlan:
     measurements: list[PlannedMeasurement] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    problem_count: int = 0  # all problems found; `problems` lists the first ones (see _cap)
 
     @property
     def ok(self) -> bool:
@@ -92,6 +95,39 @@ class MeasurementImport:
     problems: list[str] = field(default_factory=list)
     unchanged: int = 0  # periods in the file whose stored figures were the same already
     written: bool = False
+    problem_count: int = 0  # all problems found; `problems` lists the first ones
+
+
+def limits() -> Limits:
+    """The limits of a measurements import, from the settings."""
+    return Limits.from_mapping(getattr(settings, "MEASUREMENT_IMPORT_LIMITS", None))
+
+
+def _cap(problems: list[str], limit: int) -> tuple[list[str], int]:
+    """The first `limit` problems, and a last line saying how many more there are."""
+    if len(problems) <= limit:
+        return problems, len(problems)
+    more = len(problems) - limit
+    return problems[:limit] + [
+        ngettext("… and %(count)s more problem.", "… and %(count)s more problems.", more)
+        % {"count": number_format(more, force_grouping=True)}
+    ], len(problems)
+
+
+def _cell_problems(table: Table) -> list[str]:
+    """What the reader found wrong with rows and cells, in this importer's words."""
+    found = []
+    for problem in table.problems:
+        if problem.column is None:
+            found.append(
+                _("Row %(row)s: %(problem)s") % {"row": problem.row, "problem": problem.message}
+            )
+        else:
+            found.append(
+                _("Row %(row)s, column “%(column)s”: %(problem)s")
+                % {"row": problem.row, "column": problem.column, "problem": problem.message}
+            )
+    return found
 
 
 def _normalise(header: str) -> str:
@@ -216,6 +252,7 @@ def plan_measurements(table: Table, kind: str) -> MeasurementPlan:
     """
     plan = MeasurementPlan()
     plan.problems.extend(_check_columns(table, kind))
+    plan.problems.extend(_cell_problems(table))
     if plan.problems:
         return plan
     if not table.rows:
@@ -265,12 +302,19 @@ def plan_measurements(table: Table, kind: str) -> MeasurementPlan:
 
 
 def read_plan(data: bytes, filename: str, kind: str) -> MeasurementPlan:
-    """Read a file and check its measurements for an indicator of `kind`."""
+    """Read a file, within the limits of the settings, and check its measurements for an
+    indicator of `kind`."""
     try:
-        table = read_table(data, filename, headers=MEASUREMENT_HEADERS)
+        table = read_table(data, filename, MEASUREMENT_HEADERS, limits())
     except FileUnreadable as error:
         return MeasurementPlan(problems=[str(error)])
     return plan_measurements(table, kind)
+
+
+def refused(plan: MeasurementPlan) -> MeasurementImport:
+    """The outcome of a file with problems: the first ones, and how many there are in all."""
+    problems, count = _cap(plan.problems, limits().max_errors)
+    return MeasurementImport(problems=problems, problem_count=count)
 
 
 def import_measurements(

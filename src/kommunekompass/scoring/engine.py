@@ -199,16 +199,23 @@ def find(result: Result, code: str) -> Result | QuestionResult | None:
 
 SUBAREA_LEVEL = "subarea"
 AREA_LEVEL = "area"
+# Only the total is known (e.g. a published ranking of totals): the total is complete, and
+# every area is unknown (points 0, listed as missing at the area), so that the total counts in
+# rankings and averages of totals, and no area counts in averages of areas or radar charts.
+TOTAL_LEVEL = "total"
 
 
 def score_reported(
     framework: FrameworkSpec, level: str, points_by_code: Mapping[str, Fraction]
 ) -> Result:
-    """The result tree of points reported per sub-area or per area.
+    """The result tree of points reported per sub-area or per area, or of a total alone.
 
     A node that was not reported is missing (its code is listed in `missing`); nodes above it
-    sum what was reported. Points outside 0..maximum raise ScoreError.
+    sum what was reported. Points outside 0..maximum raise ScoreError. For TOTAL_LEVEL,
+    `points_by_code` holds {"total": points} (or nothing: the total is then missing).
     """
+    if level == TOTAL_LEVEL:
+        return _score_total(framework, points_by_code)
     if level not in (SUBAREA_LEVEL, AREA_LEVEL):
         raise ScoreError("unknown-level", f"Unknown result level '{level}'.")
     known = (
@@ -246,3 +253,40 @@ def score_reported(
             areas.append(_sum(area.code, area.max_points, subareas))
         perspectives.append(_sum(perspective.code, perspective.max_points, tuple(areas)))
     return _sum("total", framework.max_points, tuple(perspectives))
+
+
+def _score_total(framework: FrameworkSpec, points_by_code: Mapping[str, Fraction]) -> Result:
+    """A total known alone: the areas below it are unknown (missing, 0 points)."""
+    for code in points_by_code:
+        if code != "total":
+            raise ScoreError(
+                "unknown-code", f"'{code}' is not the total of {framework.key} (result: total)."
+            )
+    total = points_by_code.get("total")
+    if total is not None and not 0 <= total <= framework.max_points:
+        raise ScoreError(
+            "points-out-of-range",
+            f"total: {float(total):g} points is outside 0..{float(framework.max_points):g}.",
+        )
+    perspectives = []
+    for perspective in framework.perspectives:
+        areas = tuple(
+            Result(
+                code=area.code,
+                max_points=area.max_points,
+                points=Fraction(0),
+                question_count=len(area.questions),
+                missing=(area.code,),
+            )
+            for area in perspective.areas
+        )
+        perspectives.append(_sum(perspective.code, perspective.max_points, areas))
+    children = tuple(perspectives)
+    return Result(
+        code="total",
+        max_points=framework.max_points,
+        points=Fraction(total) if total is not None else Fraction(0),
+        question_count=sum(p.question_count for p in children),
+        missing=() if total is not None else ("total",),
+        children=children,
+    )

@@ -118,11 +118,11 @@ def write_measurements(user, indicator, planned, *, dry_run=False, note=""):
 def import_measurements(user, indicator, data: bytes, filename: str, *, dry_run=False):
     """Read a file's measurements for `indicator` and write them all, or none when any is
     wrong (the outcome's problems say which)."""
-    from kommunekompass.improvement.measurement_import import MeasurementImport, read_plan
+    from kommunekompass.improvement.measurement_import import read_plan, refused
 
     plan = read_plan(data, filename, indicator.kind)
     if plan.problems:
-        return MeasurementImport(problems=plan.problems)
+        return refused(plan)
     return write_measurements(
         user,
         indicator,

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             for problem in outcome.problems:
                 self.stderr.write(self.style.ERROR(problem))
             raise CommandError(
-                f"{len(outcome.problems)} problem(s); nothing was imported.", returncode=1
+                f"{outcome.problem_count} problem(s); nothing was imported.", returncode=1
             )
         summary = f"{outcome.created} new, {outcome.updated} changed measurements for {found}"
         if outcome.unchanged:
