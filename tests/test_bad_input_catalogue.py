@@ -502,7 +502,7 @@ M = "Periode;Verdi\n"
 def sick_leave(db):
     from kommunekompass.evaluations.models import Municipality
 
-    municipality = Municipality.objects.create(name="Fjordvik kommune", number="9999")
+    municipality = Municipality.objects.create(name="Fjordvik kommune", number="9999", country="NO")
     programme = Programme.objects.create(municipality=municipality)
     project = Project.objects.create(programme=programme, title="Nærvær")
     return Indicator.objects.create(

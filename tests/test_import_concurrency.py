@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 import kommunekompass
 from kommunekompass.evaluations.models import AuditEntry, Evaluation, PublishedVersion
@@ -89,13 +90,15 @@ def test_two_parallel_imports_of_one_file_write_each_evaluation_once(
     one_writer_at_a_time_on_sqlite(monkeypatch, applying, "write_plan")
 
     def one_import():
-        return import_results(TWO.encode(), "resultater.csv", default_framework=KK)
+        with translation.override("en"):  # each thread has its own language
+            return import_results(TWO.encode(), "resultater.csv", default_framework=KK)
 
     first, second = in_parallel(one_import, one_import)
     outcomes = sorted([first, second], key=lambda o: not o.written)
     assert [o.written for o in outcomes] == [True, False], outcomes
     refused = outcomes[1]
-    messages = [str(p) for p in refused.plan.errors]
+    with translation.override("en"):
+        messages = [str(p) for p in refused.plan.errors]
     assert messages == [
         "resultater.csv, row 2, column “year”: Fjordvik kommune already has a kommunekompass "
         "2020 evaluation for 2022.",
@@ -157,6 +160,7 @@ def test_two_confirmations_of_one_upload_import_it_once(
     html = preview.content.decode()
     token = html.split('name="token" value="')[1].split('"')[0]
     sha256 = html.split('name="sha256" value="')[1].split('"')[0]
+    first.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     second = Client()
     second.cookies = first.cookies  # the same browser session: a double click
     one_writer_at_a_time_on_sqlite(monkeypatch, views, "import_results")

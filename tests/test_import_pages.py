@@ -103,7 +103,7 @@ def test_a_confirmation_imports_exactly_the_previewed_bytes(
     refused = client.post(reverse("imports:confirm"), {"token": token, "sha256": sha256})
     assert refused.status_code == 302 and refused.url == reverse("imports:upload")
     page = client.get(refused.url).content.decode()
-    assert "changed since the preview" in page or "endret seg" in page
+    assert "changed since the preview" in page or "endret siden" in page
     assert not Evaluation.objects.filter(municipality=midtre_gauldal).exists()
     assert not ImportBatch.objects.exists()
     assert not path.exists()

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from kommunekompass.evaluations.models import Finding, Score
+from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.frameworks.models import FocusArea
 
 
@@ -13,6 +14,8 @@ def test_an_anonymous_visitor_reads_the_published_report_and_downloads_the_pdf(
     page, live_server, world
 ):
     evaluation = world.published
+    # The published version is frozen: what is added after reopening shows in version 2.
+    change_status(evaluation, "reopen", world.eva, "Poeng for 1.4.1 manglet")
     Score.objects.create(
         evaluation=evaluation,
         question=world.framework.questions.get(code="1.4.1"),
@@ -25,6 +28,8 @@ def test_an_anonymous_visitor_reads_the_published_report_and_downloads_the_pdf(
         kind="strength",
         text="Åpne resultater på nett.",
     )
+    change_status(evaluation, "submit", world.eva)
+    change_status(evaluation, "publish", world.admin, confirm_missing=True)
     page.goto(f"{live_server.url}/reports/{evaluation.pk}/")
     expect(page.locator(".report h1")).to_have_text("Fjordvik kommune 2023")
     expect(page.locator(".report .total-line")).to_contain_text("10 av 800 poeng")
@@ -35,7 +40,7 @@ def test_an_anonymous_visitor_reads_the_published_report_and_downloads_the_pdf(
     with page.expect_download() as download_info:
         page.click("text=Last ned PDF")
     download = download_info.value
-    assert download.suggested_filename == "fjordvik-kommune-2023.pdf"
+    assert download.suggested_filename == "fjordvik-kommune-2023-v2.pdf"
     pdf = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert "Fjordvik kommune 2023" in text and "10 av 800 poeng" in text
