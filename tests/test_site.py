@@ -15,13 +15,24 @@ def test_it_speaks_norwegian_by_default_whatever_the_browser_asks(client):
     assert "Logg inn" in response.content.decode()
 
 
-def test_it_switches_to_english_and_back(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
-    assert response.status_code == 302
+def test_it_switches_to_english_and_back_by_a_link_that_keeps_the_page(client):
+    login_page = client.get(reverse("login")).content.decode()
+    link = reverse("set_language", args=["en"]) + "?next=/accounts/login/"
+    response = client.get(link)
+    assert response.status_code == 302 and response.url == "/accounts/login/"
     page = client.get(reverse("login")).content.decode()
     assert '<html lang="en">' in page and "Log in" in page
-    client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    assert 'href="/language/nb/?next=/accounts/login/"' in page
+    assert "/language/en/" in login_page
+    client.get(reverse("set_language", args=["nb"]) + "?next=/")
     assert "Logg inn" in client.get(reverse("login")).content.decode()
+
+
+def test_the_language_switch_goes_back_only_to_this_site_and_knows_its_languages(client):
+    response = client.get(reverse("set_language", args=["en"]) + "?next=https://evil.example/")
+    assert response.status_code == 302 and response.url == "/"
+    assert client.get(reverse("set_language", args=["xx"]) + "?next=/").status_code == 404
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
 def test_it_ignores_an_unknown_language_cookie(client):

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A visitor's request for a public report is answered from what an earlier one left ready.
+    "kommunekompass.reports.middleware.PublicReportMiddleware",
     # Outside the session and CSRF middleware, so it sees the cookies they set.
     "kommunekompass.core.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -14,6 +14,6 @@ urlpatterns = [
     path("improvement/", include("kommunekompass.improvement.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from kommunekompass.evaluations.access import (
     is_evaluator,
@@ -42,3 +44,30 @@ def locked_out(request, original_response=None, credentials=None):
         {"form": AuthenticationForm(request), "locked_out": True, "lockout_minutes": minutes},
         status=429,
     )
+
+
+def set_language(request, code):
+    """Switch the interface language and go back to the page (`next`), by a plain link.
+
+    The choice is a cookie and nothing else, so a link is enough, and pages for visitors need no
+    form and no CSRF token for it: a published report is then the same bytes for every visitor.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

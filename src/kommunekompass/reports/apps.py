@@ -10,8 +10,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from kommunekompass.evaluations import snapshots
-        from kommunekompass.reports import snapshot
+        from kommunekompass.evaluations.models import Evaluation
+        from kommunekompass.reports import published, snapshot
+
+        post_save.connect(published.forget_state, sender=Evaluation, dispatch_uid="report-state")
+        post_delete.connect(
+            published.forget_state, sender=Evaluation, dispatch_uid="report-state-deleted"
+        )
 
         snapshots.register(
             builder=snapshot.build, renderer=snapshot.render, differ=snapshot.changes

@@ -21,16 +21,34 @@ BODY_VERSION = "1"
 BODY_TIMEOUT = 24 * 3600
 
 
-# Stands in for the CSRF token in cached pages; each response puts its own token in.
-CSRF_PLACEHOLDER = "__kommunekompass_report_csrf__"
+# How long a server process may answer from its remembered state of an evaluation. A change
+# saved in this process forgets it at once (see forget_state, called when an evaluation is
+# saved); other processes learn it within this many seconds, or at once with a shared cache.
+STATE_TIMEOUT = 2
+
+
+def _state_key(pk) -> str:
+    return f"report-state:{pk}"
 
 
 def public_state(pk) -> tuple[int, str] | None:
-    """(latest version number, status) of an evaluation whose report is public, else None."""
-    state = Evaluation.objects.filter(pk=pk).values_list("published_version", "status").first()
-    if state is None or state[0] < 1 or state[1] == Evaluation.Status.WITHDRAWN:
+    """(latest version number, status) of an evaluation whose report is public, else None.
+    Remembered for a moment, so a busy public report costs no query per request."""
+    key = _state_key(pk)
+    state = cache.get(key)
+    if state is None:
+        # No ordering: the model's default order would join the municipality for nothing.
+        rows = Evaluation.objects.filter(pk=pk).order_by()
+        state = next(iter(rows.values_list("published_version", "status")[:1]), ())
+        cache.set(key, tuple(state), STATE_TIMEOUT)
+    if not state or state[0] < 1 or state[1] == Evaluation.Status.WITHDRAWN:
         return None
-    return state
+    return tuple(state)
+
+
+def forget_state(sender, instance, **kwargs) -> None:
+    """An evaluation was saved or deleted: its remembered state is no longer to be trusted."""
+    cache.delete(_state_key(instance.pk))
 
 
 def page_key(pk, number, latest: int, status: str, language: str) -> str:

@@ -10,7 +10,6 @@ those who work on the evaluation.
 from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -133,11 +132,13 @@ def _anonymous_page(request, pk, number=None):
             "revision_under_way": evaluation.revision_under_way,
             "can_compare": False,
             "groups": (),
-            "csrf_token": published.CSRF_PLACEHOLDER,
         }
         html = render_to_string("reports/report_page.html", context, request)
         cache.set(key, html, published.BODY_TIMEOUT)
-    return HttpResponse(html.replace(published.CSRF_PLACEHOLDER, get_token(request)))
+    # The same bytes for every visitor (no token, no user): PublicReportMiddleware may keep it.
+    response = HttpResponse(html)
+    response.public_memo = True
+    return response
 
 
 def report_page(request, pk):
@@ -185,9 +186,11 @@ def _known_file(pk, number, kind):
         return None
     path, filename = known
     try:
-        return _file_response(open(path, "rb"), filename, kind)  # noqa: SIM115 - FileResponse closes it
+        response = _file_response(open(path, "rb"), filename, kind)  # noqa: SIM115
     except OSError:
         return None
+    response.public_memo = True  # a stored file of a public version: PublicReportMiddleware
+    return response
 
 
 def version_file(request, pk, number, kind):
