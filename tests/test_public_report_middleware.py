@@ -52,7 +52,7 @@ def test_a_later_visitor_gets_the_same_response_without_a_query(
     published,
     name,
     door,
-    django_assert_num_queries,  # noqa: F811
+    django_assert_num_queries,
 ):
     url = reverse(name, args=[published.evaluation.pk])
     full = client.get(url)
@@ -67,7 +67,7 @@ def test_a_later_visitor_gets_the_same_response_without_a_query(
     assert "Content-Security-Policy" in kept and "Permissions-Policy" in kept
 
 
-def test_a_new_version_or_a_withdrawal_is_seen_at_once(client, published, door):  # noqa: F811
+def test_a_new_version_or_a_withdrawal_is_seen_at_once(client, published, door):
     w = published
     url = reverse("reports:report", args=[w.evaluation.pk])
     client.get(url)
@@ -83,7 +83,7 @@ def test_a_new_version_or_a_withdrawal_is_seen_at_once(client, published, door):
 def test_signed_in_users_and_other_languages_are_never_given_a_kept_response(
     client,
     published,
-    door,  # noqa: F811
+    door,
 ):
     w = published
     url = reverse("reports:report", args=[w.evaluation.pk])
@@ -101,7 +101,7 @@ def test_signed_in_users_and_other_languages_are_never_given_a_kept_response(
     assert (w.reader.get_full_name() or w.reader.username) in page.content.decode()
 
 
-def test_a_query_string_or_a_post_goes_the_whole_way(client, published, door):  # noqa: F811
+def test_a_query_string_or_a_post_goes_the_whole_way(client, published, door):
     url = reverse("reports:report", args=[published.evaluation.pk])
     client.get(url)
     client.get(url)
