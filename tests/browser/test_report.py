@@ -25,6 +25,11 @@ def test_an_anonymous_visitor_reads_the_published_report_and_downloads_the_pdf(
         kind="strength",
         text="Åpne resultater på nett.",
     )
+    # Its files stored, as publishing (or `kommunekompass render-published`) does: an anonymous
+    # request never renders them.
+    from kommunekompass.reports.published import store_missing
+
+    store_missing(evaluation.versions.get(number=1))
     page.goto(f"{live_server.url}/reports/{evaluation.pk}/")
     expect(page.locator(".report h1")).to_have_text("Fjordvik kommune 2023")
     expect(page.locator(".report .total-line")).to_contain_text("10 av 800 poeng")
