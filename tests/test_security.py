@@ -444,6 +444,10 @@ def test_a_report_of_a_municipality_with_mathtext_in_its_name_renders(
     response = client.get(reverse("reports:report", args=[evaluation.pk]))
     assert response.status_code == 200
     assert "Evil $\\foo{$" in response.content.decode()
+    from kommunekompass.evaluations.models import PublishedVersion
+    from kommunekompass.reports.published import store_missing
+
+    store_missing(PublishedVersion.objects.get(evaluation=evaluation))  # render-published
     response = client.get(reverse("reports:pdf", args=[evaluation.pk]))
     assert response.status_code == 200
     content = b"".join(response.streaming_content)

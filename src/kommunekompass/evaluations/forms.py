@@ -10,6 +10,7 @@ from kommunekompass.evaluations.models import Evidence, Finding, Interview, Muni
 from kommunekompass.evaluations.uploads import UploadRefused, check_upload
 from kommunekompass.frameworks.models import Framework, Question
 from kommunekompass.frameworks.spec import pick_text
+from kommunekompass.lib.forms import RefuseControlCharacters
 
 
 class QuestionChoiceField(forms.ModelMultipleChoiceField):
@@ -26,7 +27,7 @@ def question_field(queryset, label=None):
     )
 
 
-class MunicipalityForm(forms.ModelForm):
+class MunicipalityForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Municipality
         fields = ["name", "number", "county", "country", "population"]
@@ -47,7 +48,7 @@ class EvaluatorChoiceField(forms.ModelMultipleChoiceField):
         return user.get_full_name() or user.username
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(RefuseControlCharacters, forms.Form):
     """A new evaluation. Its identity (municipality, framework version, year) is checked by
     the service inside its transaction, with a clear message
     (evaluations.services.settings.create_evaluation)."""
@@ -86,7 +87,7 @@ class EvaluationForm(forms.Form):
         return year
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(RefuseControlCharacters, forms.Form):
     date = forms.DateField(
         label=gettext_lazy("Date"),
         required=False,
@@ -94,7 +95,7 @@ class DetailsForm(forms.Form):
     )
 
 
-class TeamForm(forms.Form):
+class TeamForm(RefuseControlCharacters, forms.Form):
     evaluators = EvaluatorChoiceField(
         queryset=evaluator_users(),
         widget=forms.CheckboxSelectMultiple,
@@ -118,7 +119,7 @@ class TeamForm(forms.Form):
         self.fields["reviewers"].queryset = people
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(RefuseControlCharacters, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -146,7 +147,7 @@ class InterviewForm(forms.ModelForm):
         return cleaned
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["title", "file", "url", "questions"]
@@ -184,7 +185,7 @@ class EvidenceForm(forms.ModelForm):
         return cleaned
 
 
-class EvidenceChangeForm(forms.Form):
+class EvidenceChangeForm(RefuseControlCharacters, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     url = forms.URLField(
         label=gettext_lazy("Link"), required=False, max_length=1000, assume_scheme="https"
@@ -204,7 +205,7 @@ class EvidenceChangeForm(forms.Form):
             self.initial.setdefault("questions", list(evidence.questions.all()))
 
 
-class CommentForm(forms.Form):
+class CommentForm(RefuseControlCharacters, forms.Form):
     """A review comment; `question` (a code) or `finding` (an id) says what it is about."""
 
     text = forms.CharField(label=gettext_lazy("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -219,7 +220,7 @@ class CommentForm(forms.Form):
         return text
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(RefuseControlCharacters, forms.Form):
     answer = forms.CharField(label=gettext_lazy("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_answer(self):
@@ -229,7 +230,7 @@ class AnswerForm(forms.Form):
         return answer
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(RefuseControlCharacters, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Priority"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -241,7 +242,7 @@ class PriorityForm(forms.Form):
         return text
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(RefuseControlCharacters, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -265,7 +266,7 @@ class FindingForm(forms.ModelForm):
         return text
 
 
-class StatusForm(forms.Form):
+class StatusForm(RefuseControlCharacters, forms.Form):
     action = forms.ChoiceField(
         choices=[(a, a) for a in ("submit", "return", "publish", "reopen", "withdraw")]
     )
@@ -273,7 +274,7 @@ class StatusForm(forms.Form):
     confirm_missing = forms.BooleanField(required=False)
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(RefuseControlCharacters, forms.Form):
     """One question: a level per dimension of its scheme, the reason, and the version seen."""
 
     def __init__(self, *args, question_spec, **kwargs):

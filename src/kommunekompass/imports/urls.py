@@ -9,4 +9,5 @@ urlpatterns = [
     path("confirm/", views.confirm, name="confirm"),
     path("batches/", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch, name="batch"),
+    path("batches/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -4,7 +4,8 @@ SHA-256 of its bytes: the confirmation imports exactly the bytes that were previ
 refuses. Waiting files older than a day are removed on every upload and confirmation.
 
 Importing published results needs the permission `imports.import_results` (site
-administrators have it). The imports made are listed with their file and who made them."""
+administrators have it). The imports made are listed with their file and who made them; the
+importer or a site administrator may withdraw an import's results (imports.services)."""
 
 from django import forms
 from django.contrib import messages
@@ -18,11 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kommunekompass.evaluations.models import Evaluation
+from kommunekompass.evaluations.services.workflow import TransitionError
 from kommunekompass.frameworks.models import Framework
 from kommunekompass.imports import pending
 from kommunekompass.imports.access import batches_visible_to, may_import
 from kommunekompass.imports.applying import import_results
 from kommunekompass.imports.parsing import FileUnreadable, limits
+from kommunekompass.imports.services import may_withdraw, withdraw_batch
+from kommunekompass.lib.forms import RefuseControlCharacters
 
 
 class UploadForm(forms.Form):
@@ -46,6 +50,15 @@ class UploadForm(forms.Form):
                 _("The file is larger than %(size)s MB.") % {"size": f"{maximum / (1024 * 1024):g}"}
             )
         return upload
+
+
+class WithdrawForm(RefuseControlCharacters, forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Shown in the history of every evaluation withdrawn."),
+    )
 
 
 def _require_importer(request):
@@ -150,14 +163,49 @@ def batches(request):
     return render(request, "imports/batches.html", {"batches": found})
 
 
-@login_required
-def batch(request, pk: int):
+def _batch_or_404(request, pk: int):
     found = batches_visible_to(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
+    return found
+
+
+def _batch_page(request, found, form, status=200):
     evaluations = (
         found.evaluations.select_related("municipality", "framework")
         .defer("framework__document", "framework__source")
         .order_by("municipality__name", "year")
     )
-    return render(request, "imports/batch.html", {"batch": found, "evaluations": evaluations})
+    evaluations = list(evaluations)
+    context = {
+        "batch": found,
+        "evaluations": evaluations,
+        "form": form,
+        "may_withdraw": may_withdraw(found, request.user)
+        and any(e.status != Evaluation.Status.WITHDRAWN for e in evaluations),
+    }
+    return render(request, "imports/batch.html", context, status=status)
+
+
+@login_required
+def batch(request, pk: int):
+    return _batch_page(request, _batch_or_404(request, pk), WithdrawForm())
+
+
+@require_POST
+@login_required
+def withdraw(request, pk: int):
+    """Withdraw the import's results, with a reason: its importer or a site administrator."""
+    found = _batch_or_404(request, pk)
+    if not may_withdraw(found, request.user):
+        raise PermissionDenied(_("Only the importer or a site administrator may withdraw them."))
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _batch_page(request, found, form, status=400)
+    try:
+        withdrawn = withdraw_batch(found, request.user, form.cleaned_data["note"])
+    except TransitionError as error:
+        form.add_error(None, str(error))
+        return _batch_page(request, found, form, status=400)
+    messages.success(request, _("%(count)s evaluation(s) withdrawn.") % {"count": len(withdrawn)})
+    return redirect("imports:batch", pk=found.pk)

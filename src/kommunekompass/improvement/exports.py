@@ -30,7 +30,7 @@ from kommunekompass.improvement.models import (
     Programme,
     Project,
 )
-from kommunekompass.reports.spreadsheet import _sheet
+from kommunekompass.lib.xlsx import append_row, new_sheet
 
 # Excel's built-in short date (format 14): Excel shows it in the reader's own date style.
 EXCEL_DATE = "mm-dd-yy"
@@ -148,7 +148,7 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
     workbook = Workbook()
     workbook.remove(workbook.active)
 
-    sheet = _sheet(
+    sheet = new_sheet(
         workbook,
         _("Projects"),
         [
@@ -170,7 +170,8 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
     for row in rows:
         project = row.project
         areas = sorted(project.focus_areas.all(), key=lambda area: area.position)
-        sheet.append(
+        append_row(
+            sheet,
             [
                 project.title,
                 str(project.get_status_display()),
@@ -184,12 +185,12 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
                 len(row.overdue),
                 sum(1 for i in row.indicators if i.status.on_target),
                 len(row.indicators),
-            ]
+            ],
         )
     _dates(sheet, 5, 6)
     _wrap(sheet, 1, 7)
 
-    sheet = _sheet(
+    sheet = new_sheet(
         workbook,
         _("Milestones"),
         [
@@ -205,7 +206,8 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
     )
     for row in rows:
         for milestone in row.milestones:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     row.project.title,
                     milestone.number,
@@ -214,12 +216,12 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
                     milestone.measurable_result,
                     _yes_no(milestone.reached),
                     _yes_no(milestone in row.overdue),
-                ]
+                ],
             )
     _dates(sheet, 4)
     _wrap(sheet, 1, 3, 5)
 
-    sheet = _sheet(
+    sheet = new_sheet(
         workbook,
         _("Indicators"),
         [
@@ -239,7 +241,8 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
     for row in rows:
         for indicator_row in row.indicators:
             indicator, status = indicator_row.indicator, indicator_row.status
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     row.project.title,
                     indicator.name,
@@ -251,11 +254,11 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
                     _number(status.latest),
                     _number(status.change),
                     None if status.on_target is None else _yes_no(status.on_target),
-                ]
+                ],
             )
     _wrap(sheet, 1, 2)
 
-    sheet = _sheet(
+    sheet = new_sheet(
         workbook,
         _("Measurements"),
         [
@@ -271,7 +274,8 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
     for row in rows:
         for indicator in row.project.indicators.all():
             for measurement in indicator.measurements.all():
-                sheet.append(
+                append_row(
+                    sheet,
                     [
                         row.project.title,
                         indicator.name,
@@ -279,25 +283,26 @@ def _programme_xlsx(programme: Programme, *, today: datetime.date, language: str
                         _number(measurement.value),
                         _number(measurement.experience),
                         _number(measurement.expectation),
-                    ]
+                    ],
                 )
     _dates(sheet, 3)
 
-    sheet = _sheet(
+    sheet = new_sheet(
         workbook,
         _("Groups"),
         [_("Group"), _("Name"), _("Title"), _("Party"), _("Function")],
         [18, 30, 30, 34, 16],
     )
     for member in members:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 str(member.get_group_display()),
                 member.name,
                 member.title,
                 str(member.get_party_display()),
                 str(member.get_function_display()),
-            ]
+            ],
         )
 
     buffer = io.BytesIO()

@@ -17,6 +17,7 @@ from kommunekompass.improvement.models import (
     Risk,
 )
 from kommunekompass.improvement.services import open_findings, published_evaluations
+from kommunekompass.lib.forms import RefuseControlCharacters
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,7 +53,7 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(RefuseControlCharacters, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -143,7 +144,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-class GroupMemberForm(forms.ModelForm):
+class GroupMemberForm(RefuseControlCharacters, forms.ModelForm):
     username = forms.CharField(
         label=gettext_lazy("User account"),
         required=False,
@@ -181,14 +182,14 @@ class GroupMemberForm(forms.ModelForm):
         return data
 
 
-class DecisionPointForm(forms.ModelForm):
+class DecisionPointForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = DecisionPoint
         fields = ["number", "decision", "date", "basis"]
         widgets = {"date": DATE}
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["number", "milestone", "date", "measurable_result", "reached"]
@@ -198,7 +199,7 @@ class MilestoneForm(forms.ModelForm):
 SCALE = [(n, str(n)) for n in range(1, 6)]
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(RefuseControlCharacters, forms.ModelForm):
     likelihood = forms.TypedChoiceField(
         choices=SCALE, coerce=int, initial=3, label=gettext_lazy("Likelihood (1-5)")
     )
@@ -221,7 +222,7 @@ BUILT_IN = {
 }
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
@@ -264,11 +265,11 @@ class IndicatorForm(forms.ModelForm):
         return data
 
 
-class MeasurementImportForm(forms.Form):
+class MeasurementImportForm(RefuseControlCharacters, forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV or Excel file"))
 
 
-class MeasurementForm(forms.Form):
+class MeasurementForm(RefuseControlCharacters, forms.Form):
     period = forms.CharField(
         label=gettext_lazy("Period"),
         help_text=gettext_lazy(
@@ -329,7 +330,7 @@ class MeasurementForm(forms.Form):
         return data
 
 
-class PublicForm(forms.Form):
+class PublicForm(RefuseControlCharacters, forms.Form):
     public = forms.TypedChoiceField(
         label=gettext_lazy("Shown in published reports"),
         choices=[("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))],

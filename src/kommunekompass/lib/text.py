@@ -1,4 +1,5 @@
-"""Checks of text as people and programs send it. Pure: no Django, no database."""
+"""Checks of text as people and programs send it. No database; Django only for the form
+validator `refuse_control_characters`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,25 @@ def find_control_character(text: str) -> int | None:
 def describe_character(character: str) -> str:
     """A control character as people can read it in a message: U+000B."""
     return f"U+{ord(character):04X}"
+
+
+def refuse_control_characters(value) -> None:
+    """A form field's validator: a text with a control character (see
+    `find_control_character`) is refused with its position, counted from 1, and its code:
+    "Character 12 is a control character (U+000B); remove it." """
+    if not isinstance(value, str):
+        return
+    position = find_control_character(value)
+    if position is None:
+        return
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext_lazy
+
+    raise ValidationError(
+        gettext_lazy("Character %(position)s is a control character (%(character)s); remove it."),
+        code="control_character",
+        params={"position": position + 1, "character": describe_character(value[position])},
+    )
 
 
 # Words that name what a municipality is rather than which one it is.

@@ -1,5 +1,10 @@
 """Serving published versions: whether a report is public, the rendered body kept in the cache,
-the stored files (rendered once, under a lock, when missing), and "compare with today"."""
+the stored files, and "compare with today".
+
+A version's files are stored when it is published through the workflow. Versions made by an
+import or frozen from legacy data have none until `kommunekompass render-published` renders
+them, or a logged-in reader asks for one (`stored_file(..., may_render=True)`); an anonymous
+request never starts a rendering (`NotStored`)."""
 
 from __future__ import annotations
 
@@ -93,16 +98,41 @@ def _exists(field) -> bool:
     return bool(field) and field.storage.exists(field.name)
 
 
-def stored_file(version: PublishedVersion, kind: str):
+class NotStored(Exception):
+    """The version's file is not stored, and this request may not start its rendering."""
+
+
+FILE_KINDS = ("pdf", "xlsx")
+
+
+def is_stored(version: PublishedVersion, kind: str | None = None) -> bool:
+    """Is the version's file of `kind` stored (both files when `kind` is None)?"""
+    kinds = FILE_KINDS if kind is None else (kind,)
+    return all(_exists(getattr(version, k)) for k in kinds)
+
+
+def store_missing(version: PublishedVersion) -> bool:
+    """Render the version's files from its snapshot if one is missing: once, under the
+    version's row lock (concurrent callers wait and find them made). True if rendered here."""
+    with transaction.atomic():
+        locked = PublishedVersion.objects.select_for_update().get(pk=version.pk)
+        if is_stored(locked):
+            rendered = False
+        else:
+            store_files(locked)
+            rendered = True
+    version.refresh_from_db(fields=list(FILE_KINDS))
+    return rendered
+
+
+def stored_file(version: PublishedVersion, kind: str, *, may_render: bool = False):
     """The version's stored file ("pdf" or "xlsx"), open for reading. A version without it
-    (an imported one, or a failed rendering) gets its files rendered from the snapshot now, once:
-    concurrent requests wait on the version's row lock and find them made."""
+    (an imported one, or a failed rendering) gets its files rendered now when `may_render`
+    (a logged-in reader), else NotStored is raised: an anonymous request never renders."""
     if not _exists(getattr(version, kind)):
-        with transaction.atomic():
-            locked = PublishedVersion.objects.select_for_update().get(pk=version.pk)
-            if not _exists(getattr(locked, kind)):
-                store_files(locked)
-        version.refresh_from_db(fields=["pdf", "xlsx"])
+        if not may_render:
+            raise NotStored(f"The {kind} of {version} is not stored.")
+        store_missing(version)
         if not _exists(getattr(version, kind)):
             raise RuntimeError(f"The {kind} of {version} could not be rendered.")
     return getattr(version, kind).open("rb")

@@ -5,7 +5,8 @@ rounding the report shows is only a number format ("0.0" for sub-areas and quest
 areas and totals). So in Excel the sum of an area's sub-areas is the area, as it should be.
 Number formats are written in Excel's neutral notation; Norwegian Excel shows them with a
 decimal comma. Sheet names and headings follow the active language. A part with nothing
-scored shows "–", never 0.
+scored shows "–", never 0. Every text is stored as text (`lib.xlsx.append_row`): a reason that
+begins with "=" is never a formula.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from kommunekompass.frameworks.spec import pick_text
+from kommunekompass.lib.xlsx import append_row, new_sheet
 from kommunekompass.reports.shapes import Report, unscored
 
-HEADER_FILL = PatternFill("solid", fgColor="E3F0F8")
 ONE_DECIMAL = "0.0"
 WHOLE = "0"
 
@@ -45,18 +45,6 @@ def _points(node):
     return UNSCORED if unscored(node) else exact(node.points)
 
 
-def _sheet(workbook, title: str, headers: list[str], widths: list[int]):
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
 def _format(sheet, column: int, number_format: str) -> None:
     for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
         for cell in row:
@@ -69,7 +57,7 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
 
-    summary = _sheet(workbook, _("Summary"), [_("Item"), _("Value")], [34, 60])
+    summary = new_sheet(workbook, _("Summary"), [_("Item"), _("Value")], [34, 60])
     framework = f"{pick_text(report.framework.name, language)} {report.framework.version}"
     rows = [
         (_("Municipality"), info.municipality_name),
@@ -103,18 +91,19 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
     ]
     whole = {_("Total points"), _("Maximum")}
     for row in rows:
-        summary.append(row)
+        append_row(summary, row)
         if row[0] in whole:
             summary.cell(row=summary.max_row, column=2).number_format = WHOLE
 
-    areas = _sheet(
+    areas = new_sheet(
         workbook,
         _("Focus areas"),
         [_("Code"), _("Focus area"), _("Points"), _("Max"), _("Group average"), _("Missing")],
         [8, 44, 10, 8, 16, 24],
     )
     for area in report.areas:
-        areas.append(
+        append_row(
+            areas,
             [
                 area.spec.code,
                 pick_text(area.spec.name, language),
@@ -122,21 +111,22 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
                 exact(area.result.max_points),
                 exact(area.group_average),
                 ", ".join(area.result.missing),
-            ]
+            ],
         )
-    areas.append(
+    append_row(
+        areas,
         [
             None,
             _("Total") + (f" ({_('Incomplete')})" if report.incomplete else ""),
             _points(report.result),
             exact(report.result.max_points),
             exact(report.group_average_total),
-        ]
+        ],
     )
     for column in (3, 4, 5):
         _format(areas, column, WHOLE)
 
-    subareas = _sheet(
+    subareas = new_sheet(
         workbook,
         _("Sub-areas"),
         [_("Focus area"), _("Code"), _("Sub-area"), _("Points"), _("Max"), _("Missing")],
@@ -144,7 +134,8 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
     )
     for area in report.areas:
         for subarea, node in area.subareas:
-            subareas.append(
+            append_row(
+                subareas,
                 [
                     area.spec.code,
                     subarea.code,
@@ -152,12 +143,12 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
                     _points(node),
                     exact(subarea.max_points),
                     ", ".join(node.missing) if node is not None else "",
-                ]
+                ],
             )
     _format(subareas, 4, ONE_DECIMAL)
     _format(subareas, 5, ONE_DECIMAL)
 
-    questions = _sheet(
+    questions = new_sheet(
         workbook,
         _("Questions"),
         [_("Code"), _("Question"), *report.dimension_codes, _("Points"), _("Max"), _("Reason")],
@@ -165,7 +156,8 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
     )
     for row in report.questions:
         levels = dict(row.levels)
-        questions.append(
+        append_row(
+            questions,
             [
                 row.spec.code,
                 pick_text(row.spec.text, language),
@@ -173,7 +165,7 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
                 _points(row.result),
                 exact(row.spec.max_points),
                 row.reason,
-            ]
+            ],
         )
     first_points = 3 + len(report.dimension_codes)
     _format(questions, first_points, ONE_DECIMAL)
@@ -184,7 +176,7 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
                 vertical="top", wrap_text=cell.column in (2, first_points + 2)
             )
 
-    findings = _sheet(
+    findings = new_sheet(
         workbook,
         _("Findings"),
         [_("Focus area"), _("Kind"), _("No."), _("Finding"), _("Questions")],
@@ -193,14 +185,15 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
     for area in report.areas:
         for group in area.findings:
             for number, finding in enumerate(group.items, start=1):
-                findings.append(
+                append_row(
+                    findings,
                     [
                         area.spec.code,
                         group.heading,
                         number,
                         finding.text,
                         ", ".join(finding.questions),
-                    ]
+                    ],
                 )
 
     buffer = io.BytesIO()

@@ -5,6 +5,11 @@ version's snapshot (never recomputed); each version keeps its own address. Befor
 publication, the live report is for the evaluation's own people (see evaluations.access),
 marked as a draft. "Compare with today" puts the live figures beside the published ones, for
 those who work on the evaluation.
+
+Rendering a PDF is the expensive thing a request can ask for, so it is rationed: an anonymous
+request never starts one (a published version's file that is not stored yet answers 503 with
+Retry-After); a logged-in user renders one thing at a time (a second request meanwhile answers
+429). See docs/reliability.md.
 """
 
 from django.conf import settings
@@ -18,6 +23,7 @@ from django.utils.translation import gettext as _
 from kommunekompass.comparisons.groups import group_choices
 from kommunekompass.evaluations.access import access_for, get_evaluation
 from kommunekompass.evaluations.models import Evaluation, PublishedVersion
+from kommunekompass.lib.concurrency import Busy, one_at_a_time
 from kommunekompass.reports import published
 from kommunekompass.reports.data import build_report, report_from_data
 from kommunekompass.reports.render import render_body, render_pdf
@@ -166,8 +172,66 @@ def _file_response(handle, filename: str, kind: str):
     )
 
 
-def _serve_version_file(evaluation, version, kind: str):
-    handle = published.stored_file(version, kind)
+# Seconds a visitor is asked to wait for a file that is not stored yet, and at most how long a
+# user's rendering slot is held (it is freed when the rendering ends).
+RETRY_AFTER = 300
+RENDERING_SLOT_SECONDS = 300
+
+
+def _rendering_slot(user):
+    """One rendering at a time per user (see lib.concurrency: per process unless the cache is
+    shared)."""
+    return one_at_a_time(f"rendering:user:{user.pk}", RENDERING_SLOT_SECONDS)
+
+
+def _not_stored(request):
+    """503: the file is not stored yet, and this request may not render it."""
+    response = render(
+        request,
+        "reports/file_wait.html",
+        {
+            "heading": _("The file is being prepared"),
+            "message": _(
+                "This report's file is being prepared. Please try again in a few minutes."
+            ),
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def _busy(request):
+    """429: the user is rendering something already."""
+    response = render(
+        request,
+        "reports/file_wait.html",
+        {
+            "heading": _("One file at a time"),
+            "message": _(
+                "A report you asked for is still being made. Wait until it is ready, then try "
+                "again."
+            ),
+        },
+        status=429,
+    )
+    response["Retry-After"] = "10"
+    return response
+
+
+def _serve_version_file(request, evaluation, version, kind: str):
+    """The version's stored file. A missing one is rendered for a logged-in reader (one at a
+    time per user), never for an anonymous request."""
+    try:
+        if request.user.is_authenticated and not published.is_stored(version, kind):
+            with _rendering_slot(request.user):
+                handle = published.stored_file(version, kind, may_render=True)
+        else:
+            handle = published.stored_file(version, kind)
+    except published.NotStored:
+        return _not_stored(request)
+    except Busy:
+        return _busy(request)
     name = f"{file_stem(evaluation.municipality.name, evaluation.year, f'-v{version.number}')}"
     published.remember_file(evaluation.pk, version.number, kind, handle.path, f"{name}.{kind}")
     return _file_response(handle, f"{name}.{kind}", kind)
@@ -198,7 +262,7 @@ def version_file(request, pk, number, kind):
     if fast is not None:
         return fast
     evaluation, version, _versions = _visible_version(request, pk, number)
-    return _serve_version_file(evaluation, version, kind)
+    return _serve_version_file(request, evaluation, version, kind)
 
 
 def _live_file(request, pk, kind):
@@ -210,10 +274,18 @@ def _live_file(request, pk, kind):
     evaluation = _public(pk)
     if evaluation is not None:
         evaluation, version, _versions = _visible_version(request, pk, evaluation=evaluation)
-        return _serve_version_file(evaluation, version, kind)
+        return _serve_version_file(request, evaluation, version, kind)
+    # A draft: only its own people get here (get_evaluation answers 404 to anyone else,
+    # anonymous visitors included).
     evaluation, _access = get_evaluation(request.user, pk, "result")
-    report = build_report(evaluation, request.GET.get("group"))
-    content = render_pdf(report) if kind == "pdf" else render_xlsx(report)
+    if kind == "pdf":
+        try:
+            with _rendering_slot(request.user):
+                content = render_pdf(build_report(evaluation, request.GET.get("group")))
+        except Busy:
+            return _busy(request)
+    else:
+        content = render_xlsx(build_report(evaluation, request.GET.get("group")))
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(evaluation, kind)}"'
     return response

@@ -1,0 +1,26 @@
+"""Limits on work done at the same time, through Django's cache."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.core.cache import cache
+
+
+class Busy(Exception):
+    """Someone holds the slot already."""
+
+
+@contextmanager
+def one_at_a_time(key: str, timeout: int = 300):
+    """Hold the slot `key` while the block runs; raise Busy at once if it is held.
+
+    `cache.add` is atomic, so the slot is exclusive across the threads of one process with the
+    default local-memory cache, and across processes only with a shared cache (Redis,
+    memcached, the database cache). `timeout` frees a slot whose holder died."""
+    if not cache.add(key, 1, timeout):
+        raise Busy(key)
+    try:
+        yield
+    finally:
+        cache.delete(key)

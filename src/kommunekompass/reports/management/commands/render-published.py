@@ -1,0 +1,91 @@
+"""`kommunekompass render-published [--missing | --all] [EVALUATION ...]`: render and store the
+files (PDF and workbook) of published versions from their snapshots, with a progress bar.
+
+Versions published through the workflow have their files; those an import made
+(`import-results`) or `freeze-published` froze have none, and an anonymous request for one is
+answered 503 until they are rendered. Run this after an import."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from kommunekompass.evaluations.models import PublishedVersion
+from kommunekompass.evaluations.services.workflow import store_files
+from kommunekompass.reports.published import FILE_KINDS, is_stored, store_missing
+
+
+def render_again(version: PublishedVersion) -> bool:
+    """Render the version's files anew from its snapshot, under its row lock, and remove the
+    files they replace. True when both are stored."""
+    with transaction.atomic():
+        locked = PublishedVersion.objects.select_for_update().get(pk=version.pk)
+        old = {kind: getattr(locked, kind).name for kind in FILE_KINDS}
+        store_files(locked)
+    for kind, name in old.items():
+        field = getattr(locked, kind)
+        if name and field.name != name:
+            field.storage.delete(name)
+    version.refresh_from_db(fields=list(FILE_KINDS))
+    return is_stored(version)
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the missing files (PDF and workbook) of published versions from their "
+        "snapshots, e.g. after an import; --all renders every version's files anew."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "evaluations",
+            nargs="*",
+            type=int,
+            metavar="EVALUATION",
+            help="only the versions of these evaluations (ids)",
+        )
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--missing",
+            action="store_true",
+            help="render only the files that are not stored (the default)",
+        )
+        mode.add_argument(
+            "--all",
+            action="store_true",
+            help="render every version's files anew, replacing those stored",
+        )
+
+    def handle(self, *args, evaluations, **options):
+        versions = PublishedVersion.objects.defer("data").order_by("evaluation_id", "number")
+        if evaluations:
+            known = set(
+                versions.filter(evaluation_id__in=evaluations).values_list(
+                    "evaluation_id", flat=True
+                )
+            )
+            unknown = sorted(set(evaluations) - known)
+            if unknown:
+                raise CommandError(
+                    "No published version of evaluation(s) "
+                    + ", ".join(str(pk) for pk in unknown)
+                    + "."
+                )
+            versions = versions.filter(evaluation_id__in=evaluations)
+        chosen = [v for v in versions if options["all"] or not is_stored(v)]
+        rendered, failed = 0, []
+        for version in tqdm(chosen, desc="Rendering", unit="version", file=self.stderr._out):
+            if options["all"]:
+                ok = render_again(version)
+            else:
+                store_missing(version)
+                ok = is_stored(version)
+            if ok:
+                rendered += 1
+            else:
+                failed.append(version)
+        self.stdout.write(f"{rendered} published version(s) rendered.")
+        if failed:
+            raise CommandError(
+                "Could not render (see the log): "
+                + ", ".join(f"evaluation {v.evaluation_id} v{v.number}" for v in failed)
+            )
