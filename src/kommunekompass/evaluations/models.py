@@ -168,9 +168,6 @@ class Evaluation(models.Model):
         default=ResultLevel.QUESTION,
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
-    comparison_group = models.CharField(
-        _("comparison group in the report"), max_length=100, default="all"
-    )
     # Who sent it to review: under the four-eyes rule someone else approves and publishes.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
