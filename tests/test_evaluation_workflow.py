@@ -146,7 +146,7 @@ def test_the_published_result_is_public(client, world):
     )
     assert client.get(reverse("reports:report", args=[world.draft.pk])).status_code == 404
     change_status(world.draft, "submit", world.eva)
-    change_status(world.draft, "publish", world.admin)
+    change_status(world.draft, "publish", world.admin, confirm_missing=True)
     response = client.get(reverse("reports:report", args=[world.draft.pk]))
     assert response.status_code == 200
     page = response.content.decode()

@@ -26,7 +26,7 @@ from tests.factories import make_user
 def publish(evaluation, first, second, note=""):
     """Through the workflow: one evaluator sends to review, another publishes."""
     change_status(evaluation, "submit", first)
-    change_status(evaluation, "publish", second, note)
+    change_status(evaluation, "publish", second, note, confirm_missing=True)
     evaluation.refresh_from_db()
     return evaluation.versions.get(number=evaluation.published_version)
 
