@@ -93,11 +93,9 @@ class EvaluationQuerySet(models.QuerySet):
     def public(self):
         """Evaluations whose last published version anyone may read: published at least once
         and not withdrawn (a reopened evaluation stays public while its revision is under way).
-        Published rows without a frozen version (loaded before versions existed, or by the
-        demo) count as public too."""
-        return self.filter(
-            models.Q(published_version__gt=0) | models.Q(status=Evaluation.Status.PUBLISHED)
-        ).exclude(status=Evaluation.Status.WITHDRAWN)
+        A published row without its frozen version is not public: `kommunekompass
+        freeze-published` gives it one (the demo does so for its synthetic set)."""
+        return self.filter(published_version__gt=0).exclude(status=Evaluation.Status.WITHDRAWN)
 
     def with_public_version(self):
         """Evaluations with at least one published version: their report is public, also
@@ -220,7 +218,7 @@ class Evaluation(models.Model):
     @property
     def is_public(self) -> bool:
         """Its last published version may be read by anyone (see EvaluationQuerySet.public)."""
-        return (self.has_public_version or self.is_published) and not self.is_withdrawn
+        return self.has_public_version and not self.is_withdrawn
 
     @property
     def is_locked(self) -> bool:
