@@ -274,7 +274,7 @@ def test_withdrawing_needs_a_reason_and_is_logged_and_an_evaluation_is_never_del
     assert entry.note == "Feil kommune" and entry.new == {"status": "withdrawn"}
     with pytest.raises(EvaluationReadOnly) as refused:
         settings_service.add_priority(evaluation=world.draft, user=world.eva, text="x")
-    assert "withdrawn" in str(refused.value)
+    assert "trukket tilbake" in str(refused.value)  # "withdrawn", in the default language
 
 
 def test_a_withdrawn_published_evaluation_is_no_longer_public(world, client):
