@@ -331,7 +331,7 @@ def test_the_report_lists_the_projects_answering_it_and_those_since_the_last_one
     # The published report is frozen: the projects started since show in its next version.
     change_status(w.published, "reopen", w.eva, "Prosjektene er i gang")
     change_status(w.published, "submit", w.eva)
-    change_status(w.published, "publish", w.admin)
+    change_status(w.published, "publish", w.admin, confirm_missing=True)
     response = client.get(reverse("reports:report", args=[w.published.pk]))  # public
     html = response.content.decode()
     assert "Nærvær i hjemmetjenesten" in html
