@@ -59,10 +59,15 @@ def test_demo_is_idempotent_and_lists_loaded_frameworks(run):
     assert first.returncode == 0, first.stderr
     assert "Framework kommunekompass 2020: loaded" in first.stdout
     assert "User evaluator / kompass-evaluator (evaluator): created" in first.stdout
-    assert "Evaluation Fjordvik kommune 2026 (Publisert): created" in first.stdout
+    assert "Evaluation Fjordvik kommune 2026: created" in first.stdout
+    assert "Published Fjordvik kommune 2026: v1" in first.stdout
+    assert "published Fjordvik kommune 2026 again: v2" in first.stdout
+    assert "Published evaluations frozen as version 1: 194" in first.stdout
+    assert "Freezing: 100%" in first.stderr
     second = run("demo")
     assert second.returncode == 0, second.stderr
     assert "already loaded" in second.stdout and "already there" in second.stdout
+    assert "Published" not in second.stdout and "Freezing" not in second.stderr
 
     listing = run("framework", "list")
     assert listing.returncode == 0, listing.stderr

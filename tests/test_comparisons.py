@@ -5,10 +5,15 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 
-from kommunekompass.comparisons.groups import UnknownGroup, get_group, latest_evaluations
+from kommunekompass.comparisons.groups import (
+    UnknownGroup,
+    get_group,
+    latest_evaluations,
+    report_group,
+)
 from kommunekompass.comparisons.history import municipality_rounds
 from kommunekompass.comparisons.models import ComparisonGroup
-from kommunekompass.evaluations.models import ReportedPoints
+from kommunekompass.evaluations.models import Evaluation, ReportedPoints
 from kommunekompass.frameworks.models import FocusArea, Framework, SubArea
 from tests.factories import make_evaluation, make_municipality
 
@@ -161,13 +166,21 @@ def test_the_report_compares_with_the_chosen_group(client, group_world, world):
 
 
 def test_the_evaluator_sets_the_reports_default_group(client, group_world, world):
-    url = reverse("evaluations:comparison_group", args=[world.draft.pk])
+    from kommunekompass.reports.data import build_report
+
+    url = reverse("comparisons:report_group", args=[world.draft.pk])
     client.force_login(world.coordinator)
     assert client.post(url, {"group": "country-SE"}).status_code == 403
     client.force_login(world.eva)
     assert client.post(url, {"group": "nonsense"}).status_code == 302
-    world.draft.refresh_from_db()
-    assert world.draft.comparison_group == "all"
+    assert report_group(world.draft).key == "all"
     client.post(url, {"group": "country-SE"})
-    world.draft.refresh_from_db()
-    assert world.draft.comparison_group == "country-SE"
+    assert report_group(world.draft).key == "country-SE"
+    # The report compares with the chosen group, unless another is asked for.
+    draft = Evaluation.objects.get(pk=world.draft.pk)
+    assert build_report(draft).group_key == "country-SE"
+    assert build_report(draft, "all").group_key == "all"
+    assert build_report(draft, "nonsense").group_key == "country-SE"
+    # The overview's form shows the chosen group.
+    page = client.get(reverse("evaluations:detail", args=[world.draft.pk])).content.decode()
+    assert '<option value="country-SE" selected>' in page

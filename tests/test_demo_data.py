@@ -1,13 +1,22 @@
-"""The demo: fictional municipalities, one published evaluation scored in full, one draft."""
+"""The demo: fictional municipalities, one evaluation scored in full and published in two
+versions, one draft; every published evaluation has its published version."""
 
 import datetime
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from kommunekompass.evaluations.models import Evaluation, Finding, Membership, Score
+from kommunekompass.evaluations.models import (
+    AuditEntry,
+    Evaluation,
+    Finding,
+    Membership,
+    PublishedVersion,
+    Score,
+)
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.improvement import measures
 from kommunekompass.improvement.demo import load_demo_programme, quarter_ends_before
@@ -42,6 +51,63 @@ def test_the_published_demo_evaluation_is_complete(demo):
     }
     assert all(s.reason for s in evaluation.scores.all())
     assert evaluation.priorities.exists()
+
+
+def test_every_published_demo_evaluation_has_its_version(demo):
+    published = Evaluation.objects.published()
+    assert published.count() == 64 * 3 + 2 + 1 + 1
+    assert not published.filter(published_version=0).exists()
+    for evaluation in published.prefetch_related("versions"):
+        numbers = sorted(v.number for v in evaluation.versions.all())
+        assert numbers == list(range(1, evaluation.published_version + 1)), evaluation
+    # so every one of them is public, and only those
+    assert set(Evaluation.objects.public()) == set(published)
+
+
+def test_the_published_demo_evaluation_tells_the_story_of_its_versions(demo, client):
+    from django.urls import reverse
+
+    evaluation = Evaluation.objects.get(municipality__number="9901", year=2026)
+    assert (evaluation.status, evaluation.published_version) == ("published", 2)
+    first, second = evaluation.versions.order_by("number")
+    # sent to review by the evaluator, approved and published by the administrator, twice
+    for version in (first, second):
+        assert version.submitted_by_name == "Eva Evaluator"
+        assert version.published_by.username == "admin"
+        assert version.approved_by_name == "Ada Administrator"
+        assert not version.published_alone
+    assert first.reason == "" and first.changes == []
+    assert second.reason.startswith("Rettet poeng i 6.3.1 etter innspill fra tillitsvalgte")
+    assert {c["code"] for c in second.changes} == {"total", "area"}
+    assert [c["area"] for c in second.changes if c["code"] == "area"] == ["6"]
+    assert Fraction(second.data["total"]) < Fraction(first.data["total"])
+    # the corrected score, and the history of how it came about
+    score = evaluation.scores.get(question__code="6.3.1")
+    assert score.levels == {"system": 3, "scope": 1, "result": 2} and score.version == 2
+    assert "tillitsvalgte" in score.reason
+    steps = list(
+        AuditEntry.objects.filter(evaluation=evaluation)
+        .exclude(action="created")
+        .order_by("id")
+        .values_list("action", "subject", "user__username")
+    )
+    assert steps == [
+        ("status", "submit", "evaluator"),
+        ("status", "publish", "admin"),
+        ("approved", "v1", "admin"),
+        ("status", "reopen", "evaluator"),
+        ("score", "6.3.1", "evaluator"),
+        ("status", "submit", "evaluator"),
+        ("status", "publish", "admin"),
+        ("approved", "v2", "admin"),
+    ]
+    # the public report is version 2, and says why it came
+    page = client.get(reverse("reports:report", args=[evaluation.pk])).content.decode()
+    assert "Rettet poeng i 6.3.1 etter innspill fra tillitsvalgte" in page
+    # running the demo again publishes nothing more
+    call_command("demo", stdout=open("/dev/null", "w"))
+    assert evaluation.versions.count() == 2
+    assert PublishedVersion.objects.count() == Evaluation.objects.published().count() + 1
 
 
 def test_the_draft_demo_evaluation_is_in_progress(demo):
@@ -79,8 +145,10 @@ def test_the_synthetic_comparison_data_is_labelled_and_deterministic(demo):
     )
     assert all(evaluation_result(e).complete for e in synthetic)
     first = sorted((e.municipality.name, e.year, evaluation_result(e).points) for e in synthetic)
-    # Evaluations with scores are protected from deletion: remove the scores first.
+    # Evaluations with scores or published versions are protected from deletion: remove
+    # those first.
     Score.objects.filter(evaluation__source="synthetic demo data").delete()
+    PublishedVersion.objects.filter(evaluation__source="synthetic demo data").delete()
     Evaluation.objects.filter(source="synthetic demo data").delete()
     call_command("demo", stdout=open("/dev/null", "w"))
     again = Evaluation.objects.filter(source="synthetic demo data")

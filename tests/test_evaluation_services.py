@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import ProtectedError
 
+from kommunekompass.comparisons.services import set_report_group
 from kommunekompass.evaluations.models import (
     AuditEntry,
     Evaluation,
@@ -168,7 +169,7 @@ def test_a_link_needs_no_file_and_not_both(world):
     assert Evidence.objects.get().url == "https://example.no/ny"
 
 
-def test_team_details_comparison_group_and_way_forward_are_logged(world):
+def test_team_details_and_way_forward_are_logged(world):
     assert settings_service.change_team(
         evaluation=world.draft, user=world.eva, evaluators=[world.eva], reviewers=[world.otto]
     )
@@ -186,12 +187,6 @@ def test_team_details_comparison_group_and_way_forward_are_logged(world):
         evaluation=world.draft, user=world.eva, date=datetime.date(2026, 11, 22)
     )
     assert last_entry(world.draft, action="details_changed").new == {"date": "2026-11-22"}
-
-    assert settings_service.change_comparison_group(
-        evaluation=world.draft, user=world.eva, key="country:NO", name="Norge", old_name="Alle"
-    )
-    assert Evaluation.objects.get(pk=world.draft.pk).comparison_group == "country:NO"
-    assert last_entry(world.draft, action="comparison_group").new["name"] == "Norge"
 
     first = settings_service.add_priority(evaluation=world.draft, user=world.eva, text="Ledelse")
     second = settings_service.add_priority(evaluation=world.draft, user=world.eva, text="HMS")
@@ -242,9 +237,7 @@ def test_every_service_refuses_a_published_evaluation(world, settings, tmp_path)
         lambda: settings_service.change_team(
             evaluation=published, user=world.eva, evaluators=[world.otto], reviewers=[]
         ),
-        lambda: settings_service.change_comparison_group(
-            evaluation=published, user=world.eva, key="country:NO", name="Norge"
-        ),
+        lambda: set_report_group(published, "country-NO", world.eva),
         lambda: settings_service.add_priority(evaluation=published, user=world.eva, text="x"),
         lambda: settings_service.delete_priority(priority=priority, user=world.eva),
         lambda: settings_service.change_details(evaluation=published, user=world.eva, date=None),

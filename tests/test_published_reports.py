@@ -303,13 +303,19 @@ def test_the_published_page_is_cheap(client, published, django_assert_max_num_qu
         client.get(url)
 
 
-def test_legacy_published_evaluations_are_frozen_by_the_command(world, capsys):
+def test_legacy_published_evaluations_are_frozen_by_the_command(world, client, capsys):
     legacy = make_evaluation(make_municipality("Gammelby kommune", "9977"), world.framework)
     Evaluation.objects.filter(pk=legacy.pk).update(status="published")
+    # Without its frozen version a published row is not public: there is nothing to serve.
+    assert not Evaluation.objects.public().filter(pk=legacy.pk).exists()
+    assert not Evaluation.objects.get(pk=legacy.pk).is_public
+    assert client.get(reverse("reports:report", args=[legacy.pk])).status_code == 404
     out = io.StringIO()
     call_command("freeze-published", stdout=out)
     legacy.refresh_from_db()
     assert legacy.published_version == 1 and legacy.versions.get().number == 1
+    assert Evaluation.objects.public().filter(pk=legacy.pk).exists() and legacy.is_public
+    assert client.get(reverse("reports:report", args=[legacy.pk])).status_code == 200
     assert "1 published evaluation(s) frozen" in out.getvalue()
     assert "Freezing: 100%" in capsys.readouterr().err
     call_command("freeze-published", stdout=out)  # nothing more to do

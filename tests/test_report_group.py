@@ -1,17 +1,19 @@
 """The group a report compares with: a built-in key or a real reference to a custom group,
-changed through one service that records the history."""
-
-import importlib
+changed through one service that records the history, from a form on the evaluation's
+overview that the comparisons app provides."""
 
 import pytest
-from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ProtectedError
+from django.urls import reverse
 
 from kommunekompass.comparisons.groups import UnknownGroup, report_group
 from kommunekompass.comparisons.models import ComparisonGroup, ReportGroup
 from kommunekompass.comparisons.services import set_report_group
 from kommunekompass.evaluations.models import AuditEntry, Evaluation
+from kommunekompass.evaluations.services.base import EvaluationReadOnly
+from tests.conftest import shipped
 
 
 @pytest.fixture
@@ -42,8 +44,8 @@ def test_a_built_in_group_is_kept_by_key_and_the_change_recorded(world):
     assert (row.key, row.custom_group) == ("country-SE", None)
     assert report_group(world.draft).key == "country-SE"
     [(subject, old, new)] = history(world.draft)
-    assert old == {"group": "all", "name": "alle evaluerte kommuner"}
-    assert new["group"] == "country-SE" and subject == new["name"]
+    assert old == {"key": "all", "name": "alle evaluerte kommuner"}
+    assert new["key"] == "country-SE" and subject == new["name"]
     entry = AuditEntry.objects.get(evaluation=world.draft, action="comparison_group")
     assert entry.user == world.eva
     world.draft.refresh_from_db()
@@ -61,7 +63,7 @@ def test_a_custom_group_is_a_real_reference(world, custom):
         "Vennskapskommuner",
         custom.pk,
     )
-    assert [(old["group"], new["group"]) for _s, old, new in history(world.draft)] == [
+    assert [(old["key"], new["key"]) for _s, old, new in history(world.draft)] == [
         ("all", "country-NO"),
         ("country-NO", f"custom-{custom.pk}"),
     ]
@@ -74,8 +76,19 @@ def test_a_custom_group_is_a_real_reference(world, custom):
 def test_choosing_the_same_group_again_records_nothing(world):
     set_report_group(world.draft, "country-NO", world.eva)
     set_report_group(world.draft, "country-NO", world.eva)
-    set_report_group(world.published, "all", world.eva)
-    assert len(history(world.draft)) == 1 and history(world.published) == []
+    assert len(history(world.draft)) == 1
+
+
+@pytest.mark.parametrize("status", ["published", "withdrawn"])
+def test_a_published_or_withdrawn_evaluation_keeps_its_group(world, status):
+    evaluation = world.published
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=status)
+    revision = Evaluation.objects.get(pk=evaluation.pk).revision
+    for key in ("country-NO", "all"):
+        with pytest.raises(EvaluationReadOnly):
+            set_report_group(evaluation, key, world.eva)
+    assert not ReportGroup.objects.exists() and history(evaluation) == []
+    assert Evaluation.objects.get(pk=evaluation.pk).revision == revision
 
 
 @pytest.mark.parametrize("key", ["nonsense", "country-DK", "custom-999", "custom-", ""])
@@ -105,24 +118,135 @@ def test_the_database_keeps_a_row_to_a_built_in_key_or_a_custom_group(world, cus
         row.save()
 
 
-def test_the_migration_carries_the_old_keys_over(world, custom):
-    migration = importlib.import_module("kommunekompass.comparisons.migrations.0002_report_group")
-    other = Evaluation.objects.create(
-        municipality=world.nordhei, framework=world.framework, year=2019
-    )
-    gone = Evaluation.objects.create(
-        municipality=world.nordhei, framework=world.framework, year=2018
-    )
+BEFORE = [
+    ("comparisons", "0001_initial"),
+    ("evaluations", "0010_history_municipality_required_and_choice_checks"),
+]
+WITH_REPORT_GROUPS = [("comparisons", "0002_report_group")]
+AFTER = [("evaluations", "0012_drop_comparison_group_column")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_carry_the_old_keys_over_and_drop_the_column():
+    """comparisons 0002 copies the column into ReportGroup; the overview went on writing the
+    column until evaluations 0011, which copies it again and drops it."""
+    framework_id = shipped("kommunekompass").pk
+    old = migrate(BEFORE)
+    Municipality = old.get_model("evaluations", "Municipality")
+    OldEvaluation = old.get_model("evaluations", "Evaluation")
+    OldGroup = old.get_model("comparisons", "ComparisonGroup")
+    fjordvik = Municipality.objects.create(name="Fjordvik kommune", number="9901", country="NO")
+    custom = OldGroup.objects.create(name="Vennskapskommuner")
     keys = {
-        world.draft: "county-Vestland",
-        world.published: f"custom-{custom.pk}",
-        other: "all",
-        gone: "custom-999",
+        2026: "county-Vestland",
+        2023: f"custom-{custom.pk}",
+        2019: "all",
+        2018: "custom-999",
+        2017: "country-SE",
     }
-    for evaluation, key in keys.items():
-        Evaluation.objects.filter(pk=evaluation.pk).update(comparison_group=key)
-    migration.carry_over(apps, None)
-    assert report_group(world.draft).key == "county-Vestland"
-    assert ReportGroup.objects.get(evaluation=world.published).custom_group == custom
-    assert not ReportGroup.objects.filter(evaluation__in=[other, gone]).exists()
-    assert report_group(gone).key == "all"  # as the report fell back before
+    made = {
+        year: OldEvaluation.objects.create(
+            municipality=fjordvik, framework_id=framework_id, year=year, comparison_group=key
+        ).pk
+        for year, key in keys.items()
+    }
+    try:
+        between = migrate(WITH_REPORT_GROUPS)
+        rows = between.get_model("comparisons", "ReportGroup").objects
+        assert rows.get(evaluation_id=made[2026]).key == "county-Vestland"
+        # Chosen on the overview after comparisons 0002: only the column knew.
+        between.get_model("evaluations", "Evaluation").objects.filter(pk=made[2017]).update(
+            comparison_group="all"
+        )
+        between.get_model("evaluations", "Evaluation").objects.filter(pk=made[2019]).update(
+            comparison_group="country-NO"
+        )
+    finally:
+        migrate(AFTER)
+    assert "comparison_group" not in {f.name for f in Evaluation._meta.get_fields()}
+    by_year = {year: Evaluation.objects.get(pk=pk) for year, pk in made.items()}
+    assert report_group(by_year[2026]).key == "county-Vestland"
+    assert ReportGroup.objects.get(evaluation=made[2023]).custom_group_id == custom.pk
+    assert report_group(by_year[2019]).key == "country-NO"
+    assert report_group(by_year[2017]).key == "all"
+    assert report_group(by_year[2018]).key == "all"  # as the report fell back before
+    assert not ReportGroup.objects.filter(evaluation__in=[made[2017], made[2018]]).exists()
+
+
+# The view on the evaluation's overview: who may choose the group.
+
+ROLES = ["anonymous", "eva", "admin", "otto", "coordinator", "reader", "outsider"]
+# Anonymous to the login page; Otto (an evaluator not on the team), the reader (a draft) and
+# the outsider do not see the draft at all; the coordinator sees it but changes nothing.
+REFUSED = {"anonymous": "login", "otto": 404, "coordinator": 403, "reader": 404, "outsider": 404}
+
+
+def post(client, evaluation, key):
+    return client.post(reverse("comparisons:report_group", args=[evaluation.pk]), {"group": key})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_choose_the_reports_group(client, world, role):
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    before = AuditEntry.objects.count()
+    response = post(client, world.draft, "country-SE")
+    if role in ("eva", "admin"):
+        assert response.status_code == 302
+        assert response.url == reverse("evaluations:detail", args=[world.draft.pk])
+        assert report_group(world.draft).key == "country-SE"
+        [(_subject, _old, new)] = history(world.draft)
+        assert new["key"] == "country-SE"
+        assert AuditEntry.objects.order_by("-id").first().user == getattr(world, role)
+        return
+    expected = REFUSED[role]
+    if expected == "login":
+        assert response.status_code == 302 and "/login/" in response.url
+    else:
+        assert response.status_code == expected
+    assert not ReportGroup.objects.exists()
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_published_evaluations_group_is_refused_with_403(client, world):
+    client.force_login(world.eva)
+    response = post(client, world.published, "country-SE")
+    assert response.status_code == 403
+    assert not ReportGroup.objects.exists() and history(world.published) == []
+
+
+def test_an_unknown_group_is_named_and_nothing_changes(client, world):
+    client.force_login(world.eva)
+    response = post(client, world.draft, "custom-999")
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Sammenligningsgruppen finnes ikke." in page
+    assert not ReportGroup.objects.exists() and history(world.draft) == []
+
+
+def test_only_a_post_chooses_the_group(client, world):
+    client.force_login(world.eva)
+    url = reverse("comparisons:report_group", args=[world.draft.pk])
+    assert client.get(url).status_code == 405
+    assert not ReportGroup.objects.exists()
+
+
+def test_the_overview_shows_the_form_only_to_those_who_may_change_it(client, world):
+    url = reverse("evaluations:detail", args=[world.draft.pk])
+    client.force_login(world.eva)
+    page = client.get(url).content.decode()
+    assert 'id="report-group-form"' in page
+    assert reverse("comparisons:report_group", args=[world.draft.pk]) in page
+    assert '<option value="all" selected>' in page
+    client.force_login(world.coordinator)
+    assert 'id="report-group-form"' not in client.get(url).content.decode()
+    client.force_login(world.eva)
+    published = client.get(reverse("evaluations:detail", args=[world.published.pk]))
+    assert 'id="report-group-form"' not in published.content.decode()

@@ -1,5 +1,6 @@
-"""The comparison page of a group, and a municipality's history. Both show published results
-only, which are public; they still ask for a login, like the rest of the working app.
+"""The comparison page of a group, a municipality's history, and choosing the group an
+evaluation's report compares with. The first two show published results only, which are
+public; they still ask for a login, like the rest of the working app.
 
 Only evaluations whose status is published count. A reopened evaluation (a new version under
 way) drops out until it is published again: its draft scores are not public, and the figures of
@@ -8,13 +9,15 @@ scored are marked incomplete, and the comparison page leaves them out unless `?i
 
 import hashlib
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kommunekompass.comparisons.groups import (
     UnknownGroup,
@@ -24,6 +27,8 @@ from kommunekompass.comparisons.groups import (
 )
 from kommunekompass.comparisons.history import municipality_rounds
 from kommunekompass.comparisons.ranking import average_by_area, average_total, ranked
+from kommunekompass.comparisons.services import set_report_group
+from kommunekompass.evaluations.access import get_evaluation
 from kommunekompass.evaluations.models import Municipality
 from kommunekompass.frameworks.models import Framework
 from kommunekompass.reports import charts
@@ -166,3 +171,18 @@ def history_page(request, municipality_id):
             "incomplete": any(not r.complete for r in rounds),
         },
     )
+
+
+@require_POST
+@login_required
+def report_group(request, pk):
+    """The group the evaluation's report compares with; for its evaluators while it may
+    change (a published version keeps the group it was published with)."""
+    evaluation, _access = get_evaluation(request.user, pk, "edit")
+    try:
+        group = set_report_group(evaluation, request.POST.get("group", ""), request.user)
+    except UnknownGroup:
+        messages.error(request, _("No such comparison group."))
+        return redirect("evaluations:detail", pk=pk)
+    messages.success(request, _("The report now compares with %(group)s.") % {"group": group.name})
+    return redirect("evaluations:detail", pk=pk)

@@ -1,6 +1,12 @@
-"""Loading the demo evaluations (demo/demo-data.yaml): fictional municipalities, one published
-evaluation scored in full and one draft in progress. Idempotent: an evaluation that exists
-already is left as it is."""
+"""Loading the demo evaluations (demo/demo-data.yaml): fictional municipalities, one evaluation
+scored in full and published in two versions, and one draft in progress; and a synthetic set
+for comparisons. Idempotent: an evaluation that exists already is left as it is.
+
+The demo's own evaluations are created as drafts and published through the services, as in the
+app (`publish_demo_evaluations`, `revise_demo_evaluations`). The synthetic ones are created as
+published and then frozen (`unfrozen_published`, `freeze_published`): no published evaluation
+is left without its published version.
+"""
 
 import datetime
 from pathlib import Path
@@ -18,6 +24,8 @@ from kommunekompass.evaluations.models import (
     Priority,
     Score,
 )
+from kommunekompass.evaluations.services.scores import save_score
+from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.frameworks.models import FocusArea, Framework, Question
 from kommunekompass.scoring.engine import check_levels
 
@@ -71,15 +79,15 @@ def load_demo_evaluations(evaluators=(), path: Path = DEMO_FILE) -> list[tuple[E
 def _create_evaluation(
     municipality, framework, spec, questions, areas, data, evaluators
 ) -> Evaluation:
+    """The evaluation as a draft with all its content; one the file says is published is
+    published afterwards, through the services (publish_demo_evaluations)."""
     author = evaluators[0] if evaluators else None
-    status = data.get("status", "draft")
     evaluation = Evaluation.objects.create(
         municipality=municipality,
         framework=framework,
         year=data["year"],
         date=_date(data.get("date")),
-        status=status,
-        published_at=timezone.now() if status == Evaluation.Status.PUBLISHED else None,
+        status=Evaluation.Status.DRAFT,
     )
     for interview_data in data.get("interviews", []):
         interview = Interview.objects.create(
@@ -127,6 +135,89 @@ def _create_evaluation(
         for position, text in enumerate(data.get("priorities") or [], start=1)
     )
     return evaluation
+
+
+def _file_evaluations(path: Path):
+    """(evaluation, its entry in the file) for each of the file's evaluations in the database."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in data["municipalities"]:
+        for entry in item["evaluations"]:
+            evaluation = (
+                Evaluation.objects.filter(
+                    municipality__country=item["country"],
+                    municipality__number=str(item["number"]),
+                    framework__key="kommunekompass",
+                    framework__version="2020",
+                    year=entry["year"],
+                )
+                .select_related("municipality", "framework")
+                .first()
+            )
+            if evaluation is not None:
+                yield evaluation, entry
+
+
+def publish_demo_evaluations(evaluator, approver, path: Path = DEMO_FILE) -> list[Evaluation]:
+    """Publish the file's evaluations marked published that are still drafts never published:
+    `evaluator` sends each to review, `approver` (someone else) approves and publishes it, so
+    its version 1 says who did what. Returns the evaluations published now."""
+    published = []
+    for evaluation, entry in _file_evaluations(path):
+        if entry.get("status") != Evaluation.Status.PUBLISHED:
+            continue
+        if evaluation.status != Evaluation.Status.DRAFT or evaluation.published_version:
+            continue
+        change_status(evaluation, "submit", evaluator)
+        change_status(evaluation, "publish", approver)
+        published.append(evaluation)
+    return published
+
+
+def revise_demo_evaluations(evaluator, approver, path: Path = DEMO_FILE) -> list[Evaluation]:
+    """The file's `revision` of a published evaluation that has only its version 1: reopened by
+    `evaluator` with the reason, the scores changed, sent to review again and published by
+    `approver` as version 2. Returns the evaluations revised now."""
+    revised = []
+    for evaluation, entry in _file_evaluations(path):
+        revision = entry.get("revision")
+        if not revision or evaluation.status != Evaluation.Status.PUBLISHED:
+            continue
+        if evaluation.published_version != 1:
+            continue
+        change_status(evaluation, "reopen", evaluator, revision["reason"])
+        questions = {
+            q.code: q
+            for q in Question.objects.filter(
+                framework=evaluation.framework, code__in=list(revision["scores"])
+            )
+        }
+        versions = dict(
+            Score.objects.filter(evaluation=evaluation).values_list("question__code", "version")
+        )
+        for code, score in revision["scores"].items():
+            save_score(
+                evaluation=evaluation,
+                question=questions[code],
+                levels={k: v for k, v in score.items() if k != "reason"},
+                reason=score.get("reason", ""),
+                expected_version=versions.get(code, 0),
+                user=evaluator,
+            )
+        change_status(evaluation, "submit", evaluator)
+        change_status(evaluation, "publish", approver)
+        revised.append(evaluation)
+    return revised
+
+
+def unfrozen_published():
+    """Published evaluations without a published version (the synthetic set, as created):
+    each is given its version 1 with evaluations.services.workflow.freeze_published."""
+    return (
+        Evaluation.objects.published()
+        .filter(published_version=0)
+        .select_related("municipality", "framework")
+        .order_by("id")
+    )
 
 
 # --- Synthetic comparison data ---------------------------------------------------------------

@@ -94,11 +94,9 @@ class EvaluationQuerySet(models.QuerySet):
     def public(self):
         """Evaluations whose last published version anyone may read: published at least once
         and not withdrawn (a reopened evaluation stays public while its revision is under way).
-        Published rows without a frozen version (loaded before versions existed, or by the
-        demo) count as public too."""
-        return self.filter(
-            models.Q(published_version__gt=0) | models.Q(status=Evaluation.Status.PUBLISHED)
-        ).exclude(status=Evaluation.Status.WITHDRAWN)
+        A published row without its frozen version is not public: `kommunekompass
+        freeze-published` gives it one (the demo does so for its synthetic set)."""
+        return self.filter(published_version__gt=0).exclude(status=Evaluation.Status.WITHDRAWN)
 
     def with_public_version(self):
         """Evaluations with at least one published version: their report is public, also
@@ -169,9 +167,6 @@ class Evaluation(models.Model):
         default=ResultLevel.QUESTION,
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
-    comparison_group = models.CharField(
-        _("comparison group in the report"), max_length=100, default="all"
-    )
     # Who sent it to review: under the four-eyes rule someone else approves and publishes.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,7 +219,7 @@ class Evaluation(models.Model):
     @property
     def is_public(self) -> bool:
         """Its last published version may be read by anyone (see EvaluationQuerySet.public)."""
-        return (self.has_public_version or self.is_published) and not self.is_withdrawn
+        return self.has_public_version and not self.is_withdrawn
 
     @property
     def is_locked(self) -> bool:

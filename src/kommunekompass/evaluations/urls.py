@@ -27,11 +27,6 @@ urlpatterns = [
     path("<int:pk>/team/", evaluation.evaluation_team, name="team"),
     path("<int:pk>/details/", evaluation.evaluation_details, name="details"),
     path("<int:pk>/history/", history.evaluation_history, name="history"),
-    path(
-        "<int:pk>/comparison-group/",
-        evaluation.evaluation_comparison_group,
-        name="comparison_group",
-    ),
     path("<int:pk>/review/", review.review_page, name="review"),
     path("<int:pk>/review/comments/", review.comment_add, name="comment_add"),
     path(

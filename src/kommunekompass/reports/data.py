@@ -14,7 +14,13 @@ from fractions import Fraction
 from django.conf import settings
 from django.utils import translation
 
-from kommunekompass.comparisons.groups import Group, UnknownGroup, get_group, latest_evaluations
+from kommunekompass.comparisons.groups import (
+    Group,
+    UnknownGroup,
+    get_group,
+    latest_evaluations,
+    report_group,
+)
 from kommunekompass.comparisons.history import municipality_rounds
 from kommunekompass.comparisons.ranking import (
     Member,
@@ -74,13 +80,13 @@ def comparison_group(evaluation: Evaluation, group: Group) -> list[Evaluation]:
 
 
 def chosen_group(evaluation: Evaluation, key: str | None = None) -> Group:
-    for candidate in (key, evaluation.comparison_group, "all"):
-        if candidate:
-            try:
-                return get_group(candidate)
-            except UnknownGroup:
-                continue
-    return get_group("all")
+    """The group `key` names, else the one chosen for the evaluation's report (or "all")."""
+    if key:
+        try:
+            return get_group(key)
+        except UnknownGroup:
+            pass
+    return report_group(evaluation)
 
 
 def group_names(group: Group) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""An evaluation's settings: creating it, its details, its team and reviewers, the comparison
-group of its report, and the way forward (the council's priorities). Each with its history."""
+"""An evaluation's settings: creating it, its details, its team and reviewers, and the way
+forward (the council's priorities). Each with its history. (The comparison group of its report
+is kept by the comparisons app: comparisons.services.set_report_group.)"""
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -94,23 +95,6 @@ def change_team(*, evaluation, user, evaluators, reviewers) -> bool:
         current.evaluators.set(evaluators)
         current.reviewers.set(reviewers)
         record(current, user, AuditEntry.Action.TEAM, "", old, new)
-    return True
-
-
-def change_comparison_group(*, evaluation, user, key: str, name: str, old_name: str = "") -> bool:
-    """The group the report compares with. `key` is the group's key (resolved and validated by
-    the caller, which knows the groups); the names keep the history readable."""
-    with transaction.atomic():
-        current = lock_for_change(evaluation)
-        if current.comparison_group == key:
-            return False
-        old = {"key": current.comparison_group, "name": old_name or current.comparison_group}
-        current.comparison_group = key
-        current.save(update_fields=["comparison_group"])
-        record(
-            current, user, AuditEntry.Action.COMPARISON_GROUP, "", old, {"key": key, "name": name}
-        )
-    evaluation.comparison_group = key
     return True
 
 

@@ -1,5 +1,6 @@
-"""Evaluations: the list, creating one, its overview, its status, its comparison group.
-Each view: access -> form -> service -> response."""
+"""Evaluations: the list, creating one, its overview, its status, its team and details.
+Each view: access -> form -> service -> response. (The report's comparison group is chosen on
+the overview through a form that the comparisons app provides.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kommunekompass.comparisons.groups import UnknownGroup, get_group, group_choices
 from kommunekompass.evaluations.access import (
     get_evaluation,
     is_evaluator,
@@ -118,7 +118,6 @@ def evaluation_detail(request, pk):
             "interviews": evaluation.interviews.all(),
             "evidence_count": evaluation.evidence.count(),
             "status_form": StatusForm(),
-            "groups": group_choices(),
             "team_form": TeamForm(initial={"evaluators": evaluators, "reviewers": reviewers}),
             "details_form": DetailsForm(initial={"date": evaluation.date}),
         },
@@ -166,27 +165,6 @@ def evaluation_status(request, pk):
         request,
         _("The evaluation is now “%(status)s”.") % {"status": evaluation.get_status_display()},
     )
-    return redirect("evaluations:detail", pk=pk)
-
-
-@require_POST
-@login_required
-def evaluation_comparison_group(request, pk):
-    evaluation, access = get_evaluation(request.user, pk, "edit")
-    key = request.POST.get("group", "")
-    try:
-        group = get_group(key)
-    except UnknownGroup:
-        messages.error(request, _("No such comparison group."))
-        return redirect("evaluations:detail", pk=pk)
-    try:
-        old_name = get_group(evaluation.comparison_group).name
-    except UnknownGroup:
-        old_name = evaluation.comparison_group
-    settings_service.change_comparison_group(
-        evaluation=evaluation, user=request.user, key=group.key, name=group.name, old_name=old_name
-    )
-    messages.success(request, _("The report now compares with %(group)s.") % {"group": group.name})
     return redirect("evaluations:detail", pk=pk)
 
 

@@ -13,11 +13,19 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from tqdm import tqdm
 
 from kommunekompass.core.demo_guard import foreign_data
 from kommunekompass.evaluations.apps import EVALUATORS_GROUP
-from kommunekompass.evaluations.demo import load_demo_evaluations, load_synthetic_comparison
+from kommunekompass.evaluations.demo import (
+    load_demo_evaluations,
+    load_synthetic_comparison,
+    publish_demo_evaluations,
+    revise_demo_evaluations,
+    unfrozen_published,
+)
 from kommunekompass.evaluations.models import Membership, Municipality
+from kommunekompass.evaluations.services.workflow import freeze_published
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.imports.applying import import_results
 from kommunekompass.improvement.demo import load_demo_programme
@@ -72,11 +80,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Framework {framework.key} {framework.version}: {state}")
         with transaction.atomic():
             users = self.create_users()
-            for evaluation, created in load_demo_evaluations(evaluators=[users["evaluator"]]):
+            evaluator, approver = users["evaluator"], users["admin"]
+            for evaluation, created in load_demo_evaluations(evaluators=[evaluator]):
                 state = "created" if created else "already there"
                 self.stdout.write(
-                    f"Evaluation {evaluation.municipality} {evaluation.year} "
-                    f"({evaluation.get_status_display()}): {state}"
+                    f"Evaluation {evaluation.municipality} {evaluation.year}: {state}"
                 )
             self.create_memberships(users)
             created = load_synthetic_comparison()
@@ -86,9 +94,29 @@ class Command(BaseCommand):
                 else "Synthetic comparison evaluations: already there"
             )
             self.import_midtre_gauldal()
+            # Published as in the app: sent to review by the evaluator, approved and published
+            # by the administrator. The programme's projects answer the published findings.
+            for evaluation in publish_demo_evaluations(evaluator, approver):
+                self.stdout.write(f"Published {evaluation.municipality} {evaluation.year}: v1")
             created = load_demo_programme(users, datetime.date.today())
             state = "created" if created else "already there"
             self.stdout.write(f"Improvement programme Fjordvik: {state}")
+            self.freeze_published()
+            for evaluation in revise_demo_evaluations(evaluator, approver):
+                self.stdout.write(
+                    f"Reopened, corrected and published {evaluation.municipality} "
+                    f"{evaluation.year} again: v{evaluation.published_version}"
+                )
+
+    def freeze_published(self) -> None:
+        """Every published evaluation gets its published version (the synthetic set is
+        created as published; its reports are served from the snapshots like any other)."""
+        pending = list(unfrozen_published())
+        if not pending:
+            return
+        for evaluation in tqdm(pending, desc="Freezing", unit="evaluation", file=self.stderr._out):
+            freeze_published(evaluation)
+        self.stdout.write(f"Published evaluations frozen as version 1: {len(pending)}")
 
     def create_users(self) -> dict:
         User = get_user_model()
