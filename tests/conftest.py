@@ -106,3 +106,19 @@ def world(db, kommunekompass_framework):
 
 # The improvement programme's fixtures live in their own module.
 from tests.improvement_world import frozen_today, programme  # noqa: E402, F401
+
+
+@pytest.fixture
+def latest_schema_afterwards(django_db_blocker):
+    """For tests that migrate back and forth: the whole schema again afterwards. Migrating one
+    app back also takes back the migrations of other apps that depend on it, and migrating
+    forward to one app's target does not bring those back."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    with django_db_blocker.unblock():
+        executor = MigrationExecutor(connection)
+        leaves = executor.loader.graph.leaf_nodes()
+        if executor.migration_plan(leaves):
+            executor.migrate(leaves)

@@ -7,6 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.conftest import shipped
 
+pytestmark = pytest.mark.usefixtures("latest_schema_afterwards")
+
 BEFORE = [("evaluations", "0006_published_versions_and_guards")]
 AFTER = [("evaluations", "0010_history_municipality_required_and_choice_checks")]
 

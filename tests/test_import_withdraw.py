@@ -3,6 +3,7 @@ batch is withdrawn through the workflow, with the reason in its history, all or 
 evaluations leave comparisons and their public report is not found. Nobody else may."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -90,10 +91,12 @@ def test_the_importer_or_an_administrator_withdraws_the_results(client, imported
 def test_the_reason_is_required(client, imported):
     w = imported
     client.force_login(w.otto)
-    response = client.post(withdraw_url(w), {"note": "  "}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(withdraw_url(w), {"note": "  "})
     assert response.status_code == 400
     assert statuses(w) == ["published"] * 3
-    response = client.post(withdraw_url(w), {"note": "Fe\x0bil"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(withdraw_url(w), {"note": "Fe\x0bil"})
     assert response.status_code == 400
     assert "Character 3 is a control character (U+000B)" in response.content.decode()
     assert statuses(w) == ["published"] * 3

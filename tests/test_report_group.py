@@ -15,6 +15,8 @@ from kommunekompass.evaluations.models import AuditEntry, Evaluation
 from kommunekompass.evaluations.services.base import EvaluationReadOnly
 from tests.conftest import shipped
 
+pytestmark = pytest.mark.usefixtures("latest_schema_afterwards")
+
 
 @pytest.fixture
 def custom(world):

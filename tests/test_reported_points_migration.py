@@ -8,6 +8,8 @@ from kommunekompass.evaluations.models import Evaluation, ReportedPoints
 from kommunekompass.frameworks.models import FocusArea, SubArea
 from tests.factories import make_municipality
 
+pytestmark = pytest.mark.usefixtures("latest_schema_afterwards")
+
 BEFORE = [("evaluations", "0006_published_versions_and_guards")]
 AFTER = [("evaluations", "0007_reported_points_references")]
 
