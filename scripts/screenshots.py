@@ -43,7 +43,16 @@ PAGES = [
     ("improvement-project", "/improvement/projects/1/", "coordinator"),
     ("improvement-indicator", "/improvement/indicators/1/", "coordinator"),
     ("improvement-new-project", "/improvement/1/projects/new/?finding=FINDING", "coordinator"),
+    ("evaluation-history", "/evaluations/1/history/", True),
+    ("review", "/evaluations/1/review/", True),
+    ("report-versions", "/reports/1/", False),
+    ("report-version-1", "/reports/1/v/1/", False),
+    ("report-compare-today", "/reports/1/today/", True),
+    ("improvement-history", "/improvement/1/history/", "coordinator"),
+    ("municipality-history", "/evaluations/municipalities/1/history/", "coordinator"),
 ]
+# Pages also taken at 320 CSS pixels wide (WCAG 1.4.10 reflow), as NAME-320.png.
+NARROW = {"report-versions", "evaluation-history", "review", "scoring-page", "login"}
 # Other demo users than --user, for the pages only they may see.
 OTHER_USERS = {"coordinator": "kompass-coordinator"}
 
@@ -85,6 +94,12 @@ def main() -> None:
             page.goto(args.base + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(f"{name}.png  {page.title()}")
+            if name in NARROW:
+                page.set_viewport_size({"width": 320, "height": 900})
+                page.goto(args.base + path)
+                page.screenshot(path=str(out / f"{name}-320.png"), full_page=True)
+                print(f"{name}-320.png")
+                page.set_viewport_size({"width": 1280, "height": 900})
         browser.close()
 
 
