@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from kommunekompass.evaluations.models import Evaluation, Finding, Score
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.frameworks.loader import load_shipped_frameworks
+from kommunekompass.lib.numbers import format_points
 from kommunekompass.reports.data import build_report
 from kommunekompass.reports.render import render_html, render_pdf, report_context
 from kommunekompass.reports.spreadsheet import render_xlsx
-from kommunekompass.scoring.display import format_points
 from kommunekompass.scoring.engine import find
 from tests.factories import make_evaluation, make_municipality
 

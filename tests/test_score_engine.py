@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from kommunekompass.frameworks.validation import validate_framework_text
-from kommunekompass.scoring.display import format_points, round_points
+from kommunekompass.lib.numbers import format_points, round_points
 from kommunekompass.scoring.engine import ScoreError, find, score_framework, walk
 from tests.frameworks_for_tests import MINIMAL
 

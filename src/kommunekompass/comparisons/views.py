@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kommunekompass.comparisons import charts
 from kommunekompass.comparisons.groups import (
     UnknownGroup,
     get_group,
@@ -31,7 +32,6 @@ from kommunekompass.comparisons.services import set_report_group
 from kommunekompass.evaluations.access import get_evaluation
 from kommunekompass.evaluations.models import Municipality
 from kommunekompass.frameworks.models import Framework
-from kommunekompass.reports import charts
 
 PAGE_SIZE = 50
 

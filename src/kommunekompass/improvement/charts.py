@@ -1,7 +1,7 @@
 """An indicator's measurements as an SVG chart, in the look of the report's charts.
 
 No database access: the function takes plain labels and numbers. Text stays text (see
-reports.charts.RC), numbers use the language's decimal separator.
+lib.charts.RC), numbers use the language's decimal separator.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kommunekompass.reports.charts import ACCENT, INK, MUTED, RC, _number, _svg
+from kommunekompass.lib.charts import ACCENT, INK, MUTED, RC, number, svg
 
 TARGET = "#1e7b4c"  # the report's green (strengths)
 
@@ -57,7 +57,7 @@ def indicator_chart(
             for x in labelled:
                 value = values[x]
                 axes.annotate(
-                    _number(value, decimals, language),
+                    number(value, decimals, language),
                     (x, value),
                     ha="center",
                     va="bottom",
@@ -91,7 +91,7 @@ def indicator_chart(
         ticks = [float(t) for t in axes.get_yticks()]
         tick_decimals = decimals_needed(ticks)
         axes.yaxis.set_major_formatter(
-            FuncFormatter(lambda value, _pos: _number(value, tick_decimals, language))
+            FuncFormatter(lambda value, _pos: number(value, tick_decimals, language))
         )
         if unit:
             axes.set_ylabel(unit)
@@ -115,7 +115,7 @@ def indicator_chart(
             else:
                 above = value == max(baseline, target)
             axes.annotate(
-                f"{label}: {_number(value, decimals, language)}",
+                f"{label}: {number(value, decimals, language)}",
                 (1.0, value),
                 xycoords=("axes fraction", "data"),
                 ha="left",
@@ -134,4 +134,4 @@ def indicator_chart(
         )
         axes.grid(axis="y", color=MUTED, alpha=0.3, linewidth=0.6)
         axes.spines[["top", "right"]].set_visible(False)
-        return _svg(figure, salt)
+        return svg(figure, salt)

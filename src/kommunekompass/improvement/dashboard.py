@@ -128,11 +128,7 @@ def projects_with_details(queryset):
 
 def build_dashboard(municipality, today: datetime.date) -> Dashboard:
     programme = Programme.objects.filter(municipality=municipality).first()
-    latest = (
-        Evaluation.objects.filter(municipality=municipality, status=Evaluation.Status.PUBLISHED)
-        .order_by("-year", "-id")
-        .first()
-    )
+    latest = Evaluation.objects.published().of(municipality).order_by("-year", "-id").first()
     unanswered = []
     if latest is not None:
         unanswered = list(

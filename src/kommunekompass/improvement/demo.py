@@ -104,12 +104,12 @@ def load_demo_programme(users: dict, today: datetime.date) -> bool:
             },
         )
     spec = data["evaluation"]
-    evaluation = Evaluation.objects.filter(
-        municipality=municipality,
-        year=spec["year"],
-        status=Evaluation.Status.PUBLISHED,
-        framework__key=spec["framework"],
-    ).first()
+    evaluation = (
+        Evaluation.objects.published()
+        .of(municipality)
+        .filter(year=spec["year"], framework__key=spec["framework"])
+        .first()
+    )
     framework = (
         evaluation.framework
         if evaluation

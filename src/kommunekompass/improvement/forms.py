@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kommunekompass.frameworks.models import FocusArea
+from kommunekompass.improvement.measurement_import import bad_measurement_text
 from kommunekompass.improvement.measures import BadMeasurement, measured_value
 from kommunekompass.improvement.models import (
     DecisionPoint,
@@ -326,7 +327,10 @@ class MeasurementForm(RefuseControlCharacters, forms.Form):
                 data.get("expectation"),
             )
         except BadMeasurement as problem:
-            self.add_error(problem.column if problem.column in self.fields else None, str(problem))
+            self.add_error(
+                problem.column if problem.column in self.fields else None,
+                bad_measurement_text(problem),
+            )
         return data
 
 

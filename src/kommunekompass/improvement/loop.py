@@ -64,11 +64,8 @@ class Loop:
 
 def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
     return (
-        Evaluation.objects.filter(
-            municipality_id=evaluation.municipality_id,
-            status=Evaluation.Status.PUBLISHED,
-            year__lt=evaluation.year,
-        )
+        Evaluation.objects.published()
+        .filter(municipality_id=evaluation.municipality_id, year__lt=evaluation.year)
         .order_by("-year", "-id")
         .first()
     )

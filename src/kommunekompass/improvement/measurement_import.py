@@ -239,10 +239,17 @@ def _row_value(row: _Row, kind: str) -> tuple[Decimal | None, Decimal | None, De
         )
         text = row.text(column)
         if text:
-            row.problem(column, "“%(text)s”: %(problem)s", text=text, problem=str(problem))
+            row.problem(
+                column, "“%(text)s”: %(problem)s", text=text, problem=bad_measurement_text(problem)
+            )
         else:
-            row.problem(column, "%(problem)s", problem=str(problem))
+            row.problem(column, "%(problem)s", problem=bad_measurement_text(problem))
         return None, None, None
+
+
+def bad_measurement_text(problem: measures.BadMeasurement) -> str:
+    """What is wrong with a measurement, in the user's language."""
+    return _(problem.message) % problem.params if problem.params else _(problem.message)
 
 
 def plan_measurements(table: Table, kind: str) -> MeasurementPlan:

@@ -104,13 +104,22 @@ VALUE_PLACES = Decimal("0.0001")  # Measurement.value is Decimal(12, 4)
 SCORE_PLACES = Decimal("0.001")  # experience and expectation are Decimal(8, 3)
 
 
+def _(message: str) -> str:
+    """Marks a message for translation (makemessages finds it); the caller translates it, so
+    this module stays free of Django."""
+    return message
+
+
 class BadMeasurement(ValueError):
     """A measurement that cannot be right for its kind of indicator. `column` is the one at
-    fault: "value", "experience" or "expectation"."""
+    fault: "value", "experience" or "expectation". `message` is the untranslated text with
+    %(name)s placeholders for `params`; the caller shows it in the user's language."""
 
-    def __init__(self, message: str, column: str = "value"):
-        super().__init__(message)
+    def __init__(self, message: str, column: str = "value", params: dict | None = None):
+        super().__init__(message % params if params else message)
+        self.message = message
         self.column = column
+        self.params = params or {}
 
 
 def measured_value(
@@ -126,8 +135,6 @@ def measured_value(
     scores it is computed from; given both, they must agree. Percentages lie between 0 and 100;
     counts of deviations are whole numbers, not below 0.
     """
-    from django.utils.translation import gettext as _
-
     if kind == "experienced_quality" and (experience is not None or expectation is not None):
         if experience is None:
             raise BadMeasurement(_("O and F are given together; O is missing."), "experience")
@@ -146,8 +153,8 @@ def measured_value(
         )
         if value is not None and abs(value - computed) > K_TOLERANCE:
             raise BadMeasurement(
-                _("K = %(value)s does not match O / F = %(o)s / %(f)s = %(k)s.")
-                % {"value": value, "o": experience, "f": expectation, "k": computed}
+                _("K = %(value)s does not match O / F = %(o)s / %(f)s = %(k)s."),
+                params={"value": value, "o": experience, "f": expectation, "k": computed},
             )
         return computed, experience, expectation
     if value is None:

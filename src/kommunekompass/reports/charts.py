@@ -1,49 +1,14 @@
-"""The report's charts as SVG, drawn with matplotlib; text stays text so it prints sharply and
-can be searched. No database access: each function takes plain numbers and labels."""
+"""The report's charts as SVG, drawn with matplotlib (see lib.charts). No database access:
+each function takes plain numbers and labels."""
 
 from __future__ import annotations
 
-import io
 import math
-import re
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-ACCENT = "#0b5c8a"
-GROUP = "#e0a030"
-MUTED = "#9aa9b6"
-INK = "#1d2a36"
-
-RC = {
-    "svg.fonttype": "none",  # keep text as <text>, not paths
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.edgecolor": MUTED,
-    "axes.labelcolor": INK,
-    "xtick.color": INK,
-    "ytick.color": INK,
-}
-
-
-def _number(value: float, decimals: int, language: str) -> str:
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if language.startswith(("nb", "nn", "no", "sv")) else text
-
-
-def _svg(figure: Figure, salt: str) -> str:
-    buffer = io.StringIO()
-    with rc_context({**RC, "svg.hashsalt": salt}):
-        # No bbox_inches="tight": it draws the figure twice. Margins are set per chart instead.
-        figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG goes inline
-    # Several charts share one page: make their element ids unique.
-    svg = re.sub(r'id="([^"]+)"', rf'id="{salt}-\1"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{salt}-\1)", svg)
-    svg = re.sub(r'href="#([^"]+)"', rf'href="#{salt}-\1"', svg)
-    # Let the page size the chart: keep the viewBox, drop the fixed width and height.
-    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+from kommunekompass.lib.charts import ACCENT, GROUP, INK, MUTED, RC, number, svg
 
 
 def radar_chart(
@@ -84,7 +49,7 @@ def radar_chart(
             )
         axes.grid(color=MUTED, alpha=0.5)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
-        return _svg(figure, "radar")
+        return svg(figure, "radar")
 
 
 def history_chart(
@@ -108,7 +73,7 @@ def history_chart(
         bars = axes.bar(positions, points, color=colors, width=0.6)
         for bar, value in zip(bars, points, strict=True):
             axes.annotate(
-                _number(value, 0, language),
+                number(value, 0, language),
                 (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                 ha="center",
                 va="bottom",
@@ -135,7 +100,7 @@ def history_chart(
         axes.axhline(maximum, color=MUTED, linewidth=0.8, linestyle=":")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_xlim(-0.6, max(len(years), 3) - 0.4)
-        return _svg(figure, salt)
+        return svg(figure, salt)
 
 
 def ranking_chart(
@@ -159,7 +124,7 @@ def ranking_chart(
         if average is not None:
             axes.axhline(average, color=GROUP, linestyle="--", linewidth=1.5)
             axes.annotate(
-                f"{average_label}: {_number(average, 0, language)}",
+                f"{average_label}: {number(average, 0, language)}",
                 (len(totals) - 0.5, average),
                 ha="right",
                 va="bottom",
@@ -177,7 +142,7 @@ def ranking_chart(
         else:
             axes.set_xticks([])
         axes.annotate(
-            _number(totals[highlight], 0, language),
+            number(totals[highlight], 0, language),
             (highlight, totals[highlight]),
             ha="center",
             va="bottom",
@@ -190,88 +155,4 @@ def ranking_chart(
         low = min(totals) if totals else 0
         axes.set_ylim(max(0, low * 0.85 if len(totals) > 1 else 0), max(totals) * 1.12)
         axes.spines[["top", "right"]].set_visible(False)
-        return _svg(figure, "ranking")
-
-
-def rounds_chart(
-    years: list[int],
-    totals: list[float],
-    versions: list[str],
-    maximum: float,
-    *,
-    language: str = "nb",
-) -> str:
-    """A municipality's total at each round; a dashed line where the framework changed."""
-    with rc_context(RC):
-        figure = Figure(figsize=(7.2, 2.8))
-        figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14)
-        axes = figure.add_subplot()
-        positions = list(range(len(years)))
-        # One line per framework version: the line is broken where the framework changed.
-        start = 0
-        for index in range(1, len(years) + 1):
-            if index == len(years) or versions[index] != versions[start]:
-                axes.plot(
-                    positions[start:index],
-                    totals[start:index],
-                    color=ACCENT,
-                    marker="o",
-                    linewidth=2,
-                )
-                start = index
-        for x, value in zip(positions, totals, strict=True):
-            axes.annotate(
-                _number(value, 0, language),
-                (x, value),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                xytext=(0, 5),
-                textcoords="offset points",
-            )
-        for index in range(1, len(years)):
-            if versions[index] != versions[index - 1]:
-                axes.axvline(index - 0.5, color=INK, linestyle="--", linewidth=1)
-                axes.annotate(
-                    versions[index],
-                    (index - 0.5, maximum),
-                    ha="left",
-                    va="top",
-                    fontsize=7,
-                    xytext=(3, -2),
-                    textcoords="offset points",
-                )
-        axes.set_xticks(positions)
-        axes.set_xticklabels([str(y) for y in years])
-        axes.set_ylim(0, maximum * 1.08)
-        axes.set_xlim(-0.5, max(len(years), 2) - 0.5)
-        axes.spines[["top", "right"]].set_visible(False)
-        return _svg(figure, "rounds")
-
-
-def distribution_chart(
-    totals: list[float], highlight: float | None, maximum: float, *, label: str = ""
-) -> str:
-    """How the group's totals spread (a histogram), with one municipality's total marked."""
-    with rc_context(RC):
-        figure = Figure(figsize=(7.2, 2.6))
-        figure.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.16)
-        axes = figure.add_subplot()
-        bins = [maximum * i / 20 for i in range(21)]
-        axes.hist(totals, bins=bins, color=MUTED, edgecolor="white")
-        if highlight is not None:
-            axes.axvline(highlight, color=ACCENT, linewidth=2.5)
-            axes.annotate(
-                label,
-                (highlight, axes.get_ylim()[1]),
-                ha="left",
-                va="top",
-                fontsize=8,
-                color=ACCENT,
-                fontweight="bold",
-                xytext=(4, -2),
-                textcoords="offset points",
-            )
-        axes.set_xlim(0, maximum)
-        axes.spines[["top", "right"]].set_visible(False)
-        return _svg(figure, "distribution")
+        return svg(figure, "ranking")

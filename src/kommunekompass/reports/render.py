@@ -9,9 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kommunekompass.frameworks.spec import pick_text
+from kommunekompass.lib.numbers import format_points
 from kommunekompass.reports import charts
 from kommunekompass.reports.data import Report
-from kommunekompass.scoring.display import format_points
 
 
 def _percent(points, maximum) -> float:

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kommunekompass.frameworks.spec import pick_text
-from kommunekompass.scoring.display import format_points
+from kommunekompass.lib.numbers import format_points
 
 ASCII_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
 

@@ -3,7 +3,7 @@
 Dimension levels -> question points -> sub-area -> area -> perspective -> total.
 
 Pure functions, no database. Arithmetic is exact (fractions); rounding is for display only
-(see `kommunekompass.scoring.display`). A question without a level on every dimension of its
+(see `kommunekompass.lib.numbers`). A question without a level on every dimension of its
 scheme is *missing*: it adds nothing to the points and is listed as missing at every level
 above it, so a report can say so instead of counting it silently as zero.
 """

@@ -13,7 +13,6 @@ from kommunekompass.evaluations.forms import FindingForm
 from kommunekompass.evaluations.models import Finding, ReviewComment
 from kommunekompass.evaluations.services import findings as service
 from kommunekompass.frameworks.models import FocusArea
-from kommunekompass.improvement.access import access_for as programme_access
 
 
 def _focus_area(evaluation, code):
@@ -79,9 +78,6 @@ def findings_page(request, pk, area_code):
             "columns": _columns(evaluation, focus_area, access),
             "can_comment": access.review and evaluation.status == "in_review",
             "form": form,
-            # From a published evaluation's challenges and weaknesses, improvement projects start.
-            "can_start_projects": evaluation.is_published
-            and programme_access(request.user, evaluation.municipality_id).edit,
         },
         status=status,
     )

@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import get_language
 
 from kommunekompass.frameworks.spec import pick_text
-from kommunekompass.scoring.display import format_points
+from kommunekompass.lib.numbers import format_points
 
 register = template.Library()
 
@@ -33,11 +33,3 @@ def person(user) -> str:
 def anchor(code) -> str:
     """A code as it appears in HTML ids: "6.3.1" -> "6-3-1"."""
     return str(code).replace(".", "-")
-
-
-@register.filter
-def result_level(code) -> str:
-    """ "subarea" -> "delområde": the level an evaluation's results are known at."""
-    from kommunekompass.evaluations.models import ResultLevel
-
-    return dict(ResultLevel.choices).get(code, code)

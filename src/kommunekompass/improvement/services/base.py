@@ -90,9 +90,7 @@ def programme_of(municipality) -> Programme:
 
 
 def published_evaluations(municipality):
-    return Evaluation.objects.filter(
-        municipality=municipality, status=Evaluation.Status.PUBLISHED
-    ).select_related("framework")
+    return Evaluation.objects.published().of(municipality).select_related("framework")
 
 
 def open_findings(municipality):

@@ -44,3 +44,16 @@ def presence(sick_leave):
     from kommunekompass.improvement.measures import presence as from_sick_leave
 
     return None if sick_leave is None else from_sick_leave(Decimal(str(sick_leave)))
+
+
+@register.simple_tag(takes_context=True)
+def may_start_projects(context, evaluation) -> bool:
+    """May the user start improvement projects from this evaluation's findings? Only from a
+    published evaluation, and only those who change the municipality's programme. (A tag, so
+    that the evaluations app's findings page needs no import of the improvement app.)"""
+    from kommunekompass.improvement.access import access_for
+
+    request = context.get("request")
+    if request is None or not evaluation.is_published:
+        return False
+    return access_for(request.user, evaluation.municipality_id).edit

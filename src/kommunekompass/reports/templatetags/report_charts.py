@@ -21,8 +21,8 @@ def node_points(node, decimals=0) -> str:
     """A node's points for display; "–" when nothing below it is scored (never a false 0)."""
     from django.utils.translation import get_language
 
+    from kommunekompass.lib.numbers import format_points
     from kommunekompass.reports.shapes import unscored
-    from kommunekompass.scoring.display import format_points
 
     if unscored(node):
         return "–"

@@ -14,7 +14,7 @@ from kommunekompass.frameworks.validation import (
     summarize,
     validate_framework_file,
 )
-from kommunekompass.scoring.display import format_points
+from kommunekompass.lib.numbers import format_points
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from kommunekompass.imports import pending
 from kommunekompass.imports.access import PERMISSION, may_import
 from kommunekompass.imports.applying import import_results
 from kommunekompass.imports.parsing import FileUnreadable
-from kommunekompass.scoring.display import format_points
+from kommunekompass.lib.numbers import format_points
 
 
 class Command(BaseCommand):

@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if options["all"]:
             selected = list(chosen)
         elif options["published"]:
-            selected = list(chosen.filter(status=Evaluation.Status.PUBLISHED))
+            selected = list(chosen.public())
         elif evaluations:
             found = {e.pk: e for e in chosen.filter(pk__in=evaluations)}
             unknown = [str(pk) for pk in evaluations if pk not in found]

@@ -1,0 +1,93 @@
+"""The comparison pages' charts as SVG, drawn with matplotlib (see lib.charts): a
+municipality's rounds and where a total stands among a group's. No database access."""
+
+from __future__ import annotations
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from kommunekompass.lib.charts import ACCENT, INK, MUTED, RC, number, svg
+
+
+def rounds_chart(
+    years: list[int],
+    totals: list[float],
+    versions: list[str],
+    maximum: float,
+    *,
+    language: str = "nb",
+) -> str:
+    """A municipality's total at each round; a dashed line where the framework changed."""
+    with rc_context(RC):
+        figure = Figure(figsize=(7.2, 2.8))
+        figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14)
+        axes = figure.add_subplot()
+        positions = list(range(len(years)))
+        # One line per framework version: the line is broken where the framework changed.
+        start = 0
+        for index in range(1, len(years) + 1):
+            if index == len(years) or versions[index] != versions[start]:
+                axes.plot(
+                    positions[start:index],
+                    totals[start:index],
+                    color=ACCENT,
+                    marker="o",
+                    linewidth=2,
+                )
+                start = index
+        for x, value in zip(positions, totals, strict=True):
+            axes.annotate(
+                number(value, 0, language),
+                (x, value),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 5),
+                textcoords="offset points",
+            )
+        for index in range(1, len(years)):
+            if versions[index] != versions[index - 1]:
+                axes.axvline(index - 0.5, color=INK, linestyle="--", linewidth=1)
+                axes.annotate(
+                    versions[index],
+                    (index - 0.5, maximum),
+                    ha="left",
+                    va="top",
+                    fontsize=7,
+                    xytext=(3, -2),
+                    textcoords="offset points",
+                )
+        axes.set_xticks(positions)
+        axes.set_xticklabels([str(y) for y in years])
+        axes.set_ylim(0, maximum * 1.08)
+        axes.set_xlim(-0.5, max(len(years), 2) - 0.5)
+        axes.spines[["top", "right"]].set_visible(False)
+        return svg(figure, "rounds")
+
+
+def distribution_chart(
+    totals: list[float], highlight: float | None, maximum: float, *, label: str = ""
+) -> str:
+    """How the group's totals spread (a histogram), with one municipality's total marked."""
+    with rc_context(RC):
+        figure = Figure(figsize=(7.2, 2.6))
+        figure.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.16)
+        axes = figure.add_subplot()
+        bins = [maximum * i / 20 for i in range(21)]
+        axes.hist(totals, bins=bins, color=MUTED, edgecolor="white")
+        if highlight is not None:
+            axes.axvline(highlight, color=ACCENT, linewidth=2.5)
+            axes.annotate(
+                label,
+                (highlight, axes.get_ylim()[1]),
+                ha="left",
+                va="top",
+                fontsize=8,
+                color=ACCENT,
+                fontweight="bold",
+                xytext=(4, -2),
+                textcoords="offset points",
+            )
+        axes.set_xlim(0, maximum)
+        axes.spines[["top", "right"]].set_visible(False)
+        return svg(figure, "distribution")
