@@ -1,0 +1,45 @@
+"""The look of the app's charts, shared by every app that draws one: colours, matplotlib
+settings that keep text as text, and the SVG each chart becomes. No app, no database."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+ACCENT = "#0b5c8a"
+GROUP = "#e0a030"
+MUTED = "#9aa9b6"
+INK = "#1d2a36"
+
+RC = {
+    "svg.fonttype": "none",  # keep text as <text>, not paths
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+}
+
+
+def number(value: float, decimals: int, language: str) -> str:
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if language.startswith(("nb", "nn", "no", "sv")) else text
+
+
+def svg(figure: Figure, salt: str) -> str:
+    buffer = io.StringIO()
+    with rc_context({**RC, "svg.hashsalt": salt}):
+        # No bbox_inches="tight": it draws the figure twice. Margins are set per chart instead.
+        figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG goes inline
+    # Several charts share one page: make their element ids unique.
+    svg = re.sub(r'id="([^"]+)"', rf'id="{salt}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{salt}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{salt}-\1"', svg)
+    # Let the page size the chart: keep the viewBox, drop the fixed width and height.
+    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
