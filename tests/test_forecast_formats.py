@@ -33,10 +33,17 @@ def small_dataset(**changes):
         "size": [1, 2, 2, 1, 2],
         "dimension": {
             "Region": {"category": {"index": {"K-5027": 0}, "label": {"K-5027": "Midtre Gauldal"}}},
-            "Kjonn": {"category": {"index": {"1": 0, "2": 1}, "label": {"1": "Menn", "2": "Kvinner"}}},
-            "Alder": {"category": {"index": {"000": 0, "001": 1}, "label": {"000": "0 år", "001": "1 år"}}},
+            "Kjonn": {
+                "category": {"index": {"1": 0, "2": 1}, "label": {"1": "Menn", "2": "Kvinner"}}
+            },
+            "Alder": {
+                "category": {"index": {"000": 0, "001": 1}, "label": {"000": "0 år", "001": "1 år"}}
+            },
             "ContentsCode": {
-                "category": {"index": {"Personer1": 0}, "label": {"Personer1": "Hovedalternativet (MMMM)"}}
+                "category": {
+                    "index": {"Personer1": 0},
+                    "label": {"Personer1": "Hovedalternativet (MMMM)"},
+                }
             },
             "Tid": {"category": {"index": {"2022": 0, "2023": 1}}},
         },
@@ -77,7 +84,9 @@ def test_the_scb_example_and_the_cost_table_are_read():
 def test_a_small_dataset_sums_the_sexes_and_strips_the_k_prefix():
     found = read_json(small_dataset(), "ok.json")
     assert found.ok
-    figures = {(r.municipality, r.alternative, r.age_from, r.year): r.persons for r in found.population}
+    figures = {
+        (r.municipality, r.alternative, r.age_from, r.year): r.persons for r in found.population
+    }
     # Row-major order: Region, Kjonn, Alder, ContentsCode, Tid (the last varies fastest).
     assert figures[("5027", "MMMM", 0, 2022)] == 10 + 12
     assert figures[("5027", "MMMM", 1, 2023)] == 21 + 23
@@ -112,7 +121,9 @@ def test_a_missing_category_is_refused():
     dataset = small_dataset()
     del dataset["dimension"]["Alder"]["category"]
     found = read_json(dataset)
-    assert found.problems == ["bad.json, $.dimension.Alder.category: the dimension has no categories."]
+    assert found.problems == [
+        "bad.json, $.dimension.Alder.category: the dimension has no categories."
+    ]
     dataset = small_dataset()
     del dataset["dimension"]["Tid"]
     found = read_json(dataset)
@@ -167,7 +178,10 @@ def test_a_good_csv():
 
 def test_a_csv_with_a_wrong_header_is_refused():
     found = read_statistics(
-        csv_file('"5027";"Menn";"0 år";"MMMM";"2022";10\n', header=CSV_HEADER.replace("alder", "age group")),
+        csv_file(
+            '"5027";"Menn";"0 år";"MMMM";"2022";10\n',
+            header=CSV_HEADER.replace("alder", "age group"),
+        ),
         "bad.csv",
         "population",
     )
@@ -176,7 +190,10 @@ def test_a_csv_with_a_wrong_header_is_refused():
 
 def test_a_csv_with_a_non_number_names_row_and_column():
     found = read_statistics(
-        csv_file('"5027";"Menn";"0 år";"(MMMM)";"2022";"ti"\n', '"5027";"Menn";"1 år";"(MMMM)";"2022";".."\n'),
+        csv_file(
+            '"5027";"Menn";"0 år";"(MMMM)";"2022";"ti"\n',
+            '"5027";"Menn";"1 år";"(MMMM)";"2022";".."\n',
+        ),
         "bad.csv",
     )
     assert found.problems == [
@@ -217,7 +234,9 @@ def test_bad_cost_tables():
     )
     gap = read_statistics((COSTS + "0;5;Barnehage;1;2022\n7;;Barnehage;2;2022\n").encode(), "c.csv")
     assert "a group begins at 7 where 6 was expected" in gap.problems[0]
-    closed = read_statistics((COSTS + "0;5;Barnehage;1;2022\n6;99;Barnehage;2;2022\n").encode(), "c.csv")
+    closed = read_statistics(
+        (COSTS + "0;5;Barnehage;1;2022\n6;99;Barnehage;2;2022\n").encode(), "c.csv"
+    )
     assert "must be open" in closed.problems[0]
     years = read_statistics((COSTS + "0;5;Skole;1;2022\n6;;Skole;2;2021\n").encode(), "c.csv")
     assert "several price years (2021, 2022)" in years.problems[0]

@@ -155,9 +155,7 @@ def forecast(
         }
         for year in range(start, start + years)
     }
-    return Forecast(
-        tuple(costs.services), tuple(range(start, start + years)), changes, first_years
-    )
+    return Forecast(tuple(costs.services), tuple(range(start, start + years)), changes, first_years)
 
 
 def rounded(value: Fraction) -> int:

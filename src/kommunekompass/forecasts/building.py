@@ -259,7 +259,9 @@ def _source_data(info: SourceInfo) -> dict:
 
 
 def _source_from(data: dict) -> SourceInfo:
-    return SourceInfo(**{**data, "downloaded_on": datetime.date.fromisoformat(data["downloaded_on"])})
+    return SourceInfo(
+        **{**data, "downloaded_on": datetime.date.fromisoformat(data["downloaded_on"])}
+    )
 
 
 def to_data(result: ForecastResult) -> dict:

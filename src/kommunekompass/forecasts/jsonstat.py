@@ -75,7 +75,9 @@ def _categories(found, name, dimension, size) -> list[tuple[str, str]] | None:
     if isinstance(index, list):
         codes = [str(code) for code in index]
     elif isinstance(index, dict):
-        ordered = sorted(index.items(), key=lambda item: item[1] if isinstance(item[1], int) else -1)
+        ordered = sorted(
+            index.items(), key=lambda item: item[1] if isinstance(item[1], int) else -1
+        )
         positions = [position for _code, position in ordered]
         if positions != list(range(len(positions))):
             found.problems.append(
@@ -219,7 +221,10 @@ def _interpret(found, ids, sizes, categories, roles, values) -> None:
         age = parse_age(code) or parse_age(label)
         if age is None:
             found.problems.append(
-                _("%(file)s, $.dimension.%(name)s.category.index “%(code)s”: not an age (%(label)s).")
+                _(
+                    "%(file)s, $.dimension.%(name)s.category.index “%(code)s”: not an age "
+                    "(%(label)s)."
+                )
                 % {"file": file_name, "name": ids[roles["age"]], "code": code, "label": label}
             )
         ages.append(age)
@@ -258,12 +263,12 @@ def _interpret(found, ids, sizes, categories, roles, values) -> None:
     for position, value in enumerate(values):
         indices = [(position // strides[i]) % sizes[i] for i in range(len(sizes))]
         if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-            where = ", ".join(
-                f"{ids[i]}={categories[i][indices[i]][0]}" for i in range(len(ids))
+            where = ", ".join(f"{ids[i]}={categories[i][indices[i]][0]}" for i in range(len(ids)))
+            what = (
+                _("no figure")
+                if value is None
+                else _("“%(value)s” is not a number") % {"value": str(value)[:40]}
             )
-            what = _("no figure") if value is None else _("“%(value)s” is not a number") % {
-                "value": str(value)[:40]
-            }
             found.problems.append(
                 _("%(file)s, $.value[%(index)s] (%(where)s): %(what)s.")
                 % {"file": file_name, "index": position, "where": where, "what": what}

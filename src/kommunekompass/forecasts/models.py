@@ -73,10 +73,12 @@ class StatisticsSource(models.Model):
         return f"{self.get_publisher_display()}{table}: {self.file_name}"
 
 
-class PopulationFigure(models.Model):
+class PopulationFigure(models.Model):  # noqa: DJ008 (rows of a source, never shown alone)
     """Persons of one age (or age group) in a municipality in a year, in one alternative."""
 
-    source = models.ForeignKey(StatisticsSource, on_delete=models.CASCADE, related_name="population")
+    source = models.ForeignKey(
+        StatisticsSource, on_delete=models.CASCADE, related_name="population"
+    )
     municipality_number = models.CharField(_("municipality number"), max_length=8)
     alternative = models.CharField(_("projection alternative"), max_length=40)
     age_from = models.PositiveSmallIntegerField(_("age from"))
@@ -108,7 +110,7 @@ class PopulationFigure(models.Model):
         ]
 
 
-class CostFigure(models.Model):
+class CostFigure(models.Model):  # noqa: DJ008 (rows of a source, never shown alone)
     """Kroner per inhabitant of an age group in a service area (fixed prices of the source's
     price year). The age groups are data: the KS method uses 13."""
 
@@ -163,3 +165,6 @@ class AttachedForecast(models.Model):
                 name="attached_forecast_start_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.alternative}, {self.start}–{self.start + self.years - 1}"

@@ -49,7 +49,9 @@ def guess_kind(data: bytes, file_name: str) -> str:
         ]
     normalised = {normalise_header(h) for h in headers}
     costs = header_lookup({"kroner": COST_HEADERS["kroner"]})
-    population = header_lookup({"age": POPULATION_HEADERS["age"], "year": POPULATION_HEADERS["year"]})
+    population = header_lookup(
+        {"age": POPULATION_HEADERS["age"], "year": POPULATION_HEADERS["year"]}
+    )
     is_costs = bool(normalised & set(costs))
     is_population = {"age", "year"} <= {population[h] for h in normalised if h in population}
     if is_costs and not is_population:

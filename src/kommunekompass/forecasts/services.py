@@ -122,9 +122,7 @@ def load_statistics(
                     batch_size=2000,
                 )
     except IntegrityError:
-        found.problems.append(
-            _("%(file)s: this file is loaded already.") % {"file": file_name}
-        )
+        found.problems.append(_("%(file)s: this file is loaded already.") % {"file": file_name})
         return outcome
     outcome.source = source
     return outcome

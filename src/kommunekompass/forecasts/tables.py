@@ -167,7 +167,9 @@ def read_population_table(data: bytes, file_name: str) -> StatisticsFile:
         before = len(found.problems)
         region = municipality_code(str(values.get("region") or ""))
         if not region:
-            found.problems.append(f"{_where(raw, number, 'region')}: " + _("the region is missing."))
+            found.problems.append(
+                f"{_where(raw, number, 'region')}: " + _("the region is missing.")
+            )
         age_text = str(values.get("age") or "")
         age = parse_age(age_text)
         if age is None:
@@ -190,7 +192,8 @@ def read_population_table(data: bytes, file_name: str) -> StatisticsFile:
         persons = None
         if text in _MISSING or not text:
             found.problems.append(
-                f"{_where(raw, number, 'persons')}: " + _("no figure (“%(text)s”).") % {"text": text}
+                f"{_where(raw, number, 'persons')}: "
+                + _("no figure (“%(text)s”).") % {"text": text}
             )
         else:
             try:
@@ -210,8 +213,10 @@ def read_population_table(data: bytes, file_name: str) -> StatisticsFile:
         full_key = (*key, sex)
         if full_key in rows_of:
             found.problems.append(
-                _("%(file)s, rows %(first)s and %(second)s: the same region, sex, age, "
-                  "alternative and year twice.")
+                _(
+                    "%(file)s, rows %(first)s and %(second)s: the same region, sex, age, "
+                    "alternative and year twice."
+                )
                 % {"file": file_name, "first": rows_of[full_key], "second": number}
             )
             continue
@@ -324,8 +329,13 @@ def read_cost_table(data: bytes, file_name: str) -> StatisticsFile:
         if key in seen:
             found.problems.append(
                 _("%(file)s, rows %(first)s and %(second)s: “%(service)s” from age %(age)s twice.")
-                % {"file": file_name, "first": seen[key], "second": number, "service": name,
-                   "age": age_from}
+                % {
+                    "file": file_name,
+                    "first": seen[key],
+                    "second": number,
+                    "service": name,
+                    "age": age_from,
+                }
             )
             continue
         seen[key] = number
@@ -390,8 +400,10 @@ def check_cost_groups(found: StatisticsFile) -> list[str]:
             reference = (name, groups)
         elif groups != reference[1] and not problems:
             problems.append(
-                _("%(file)s: “%(service)s” has other age groups than “%(first)s”; give every "
-                  "service the same groups.")
+                _(
+                    "%(file)s: “%(service)s” has other age groups than “%(first)s”; give every "
+                    "service the same groups."
+                )
                 % {"file": found.file_name, "service": name, "first": reference[0]}
             )
     return problems

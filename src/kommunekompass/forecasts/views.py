@@ -164,9 +164,9 @@ def attach(request, key):
         )
     except ServiceError as error:
         raise PermissionDenied(str(error)) from None
-    messages.success(request, _("The forecast is attached to %(evaluation)s.") % {
-        "evaluation": evaluation
-    })
+    messages.success(
+        request, _("The forecast is attached to %(evaluation)s.") % {"evaluation": evaluation}
+    )
     return redirect(f"/reports/{evaluation.pk}/#forecast")
 
 

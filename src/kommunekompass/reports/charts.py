@@ -3,9 +3,7 @@ can be searched. No database access: each function takes plain numbers and label
 
 from __future__ import annotations
 
-import io
 import math
-import re
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure

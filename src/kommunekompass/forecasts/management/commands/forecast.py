@@ -43,11 +43,11 @@ class Command(BaseCommand):
             raise CommandError("--years: give between 1 and 50.")
         if alternative is None:
             known = alternatives_for(municipality)
-            alternative = DEFAULT_ALTERNATIVE if DEFAULT_ALTERNATIVE in known or not known else known[0]
-        try:
-            result = build_forecast(
-                municipality, alternative=alternative, start=start, years=years
+            alternative = (
+                DEFAULT_ALTERNATIVE if DEFAULT_ALTERNATIVE in known or not known else known[0]
             )
+        try:
+            result = build_forecast(municipality, alternative=alternative, start=start, years=years)
         except ForecastUnavailable as error:
             raise CommandError(str(error), returncode=1) from None
         if file_format is None and output:
