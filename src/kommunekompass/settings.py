@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kommunekompass.comparisons",
     "kommunekompass.imports",
     "kommunekompass.improvement",
+    "kommunekompass.forecasts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("comparisons/", include("kommunekompass.comparisons.urls")),
     path("imports/", include("kommunekompass.imports.urls")),
     path("improvement/", include("kommunekompass.improvement.urls")),
+    path("forecasts/", include("kommunekompass.forecasts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/<str:code>/", core_views.set_language, name="set_language"),

@@ -32,6 +32,7 @@ from kommunekompass.comparisons.ranking import (
 from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Score
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.evaluations.summaries import summaries_for, summary_of
+from kommunekompass.forecasts.building import attached_forecast_data
 from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
 from kommunekompass.improvement.loop import loop_for
 from kommunekompass.reports.frozen import report_from_data, report_to_data
@@ -299,4 +300,5 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
         is_draft=not evaluation.is_published,
         dimension_codes=dimension_codes,
         previous_year=loop.previous.year if loop.previous else None,
+        forecast=attached_forecast_data(evaluation),
     )

@@ -330,6 +330,7 @@ def report_to_data(report: Report) -> dict:
         "version_note": dict(report.version_note),
         "dimension_codes": list(report.dimension_codes),
         "previous_year": report.previous_year,
+        "forecast": report.forecast,
     }
 
 
@@ -380,4 +381,5 @@ def report_from_data(data: dict) -> Report:
         version_note=dict(data["version_note"]),
         dimension_codes=list(data["dimension_codes"]),
         previous_year=data["previous_year"],
+        forecast=data.get("forecast"),
     )

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kommunekompass.forecasts.display import chart as forecast_chart
 from kommunekompass.frameworks.spec import pick_text
 from kommunekompass.lib.numbers import format_points
 from kommunekompass.reports import charts
@@ -90,10 +91,13 @@ def report_context(report: Report, language: str | None = None, *, version=None)
     svgs = chart_svgs(report, language)
     for area in report.areas:
         area.history_svg = svgs["histories"][area.spec.code]
+    forecast = report.forecast_result
     return {
         "report": report,
         "info": report.evaluation,
         "version": version,
+        "forecast": forecast,
+        "forecast_svg": forecast_chart(forecast, salt="report-forecast") if forecast else "",
         "framework_name": pick_text(report.framework.name, language),
         "radar_svg": svgs["radar"],
         "ranking_svg": svgs["ranking"],

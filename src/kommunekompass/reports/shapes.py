@@ -203,6 +203,17 @@ class Report:
     version_note: dict = field(default_factory=dict)
     dimension_codes: list[str] = field(default_factory=list)
     previous_year: int | None = None
+    # The demographic forecast attached to the evaluation, as data (forecasts.building.to_data),
+    # or {"unavailable": reason}; None when none is attached.
+    forecast: dict | None = None
+
+    @property
+    def forecast_result(self):
+        if not self.forecast or "unavailable" in self.forecast:
+            return None
+        from kommunekompass.forecasts.building import from_data
+
+        return from_data(self.forecast)
 
     @property
     def group_name(self) -> str:

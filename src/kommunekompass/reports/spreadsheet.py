@@ -196,6 +196,12 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
                     ],
                 )
 
+    forecast = report.forecast_result
+    if forecast is not None:
+        from kommunekompass.forecasts.exports import add_sheet
+
+        add_sheet(workbook, forecast, _("Demographic forecast"))
+
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
