@@ -1,0 +1,58 @@
+"""The evaluations app's models, in two modules: `core` (municipalities, roles, evaluations and
+their content) and `records` (history, review comments, published versions)."""
+
+from kommunekompass.evaluations.models.core import (
+    Country,
+    Evaluation,
+    EvaluationQuerySet,
+    EvaluationStatus,
+    EvaluationSummary,
+    Evidence,
+    Finding,
+    FindingKind,
+    Interview,
+    InterviewRole,
+    Membership,
+    MembershipRole,
+    Municipality,
+    Priority,
+    ReportedPoints,
+    ResultLevel,
+    Score,
+    choices_check,
+    evidence_upload_path,
+)
+from kommunekompass.evaluations.models.records import (
+    AuditAction,
+    AuditEntry,
+    PublishedVersion,
+    ReviewComment,
+    published_file_path,
+)
+
+__all__ = [
+    "choices_check",
+    "Country",
+    "Municipality",
+    "MembershipRole",
+    "Membership",
+    "ResultLevel",
+    "EvaluationQuerySet",
+    "EvaluationStatus",
+    "Evaluation",
+    "InterviewRole",
+    "Interview",
+    "evidence_upload_path",
+    "Evidence",
+    "Score",
+    "FindingKind",
+    "Finding",
+    "Priority",
+    "ReportedPoints",
+    "EvaluationSummary",
+    "AuditAction",
+    "AuditEntry",
+    "ReviewComment",
+    "published_file_path",
+    "PublishedVersion",
+]
