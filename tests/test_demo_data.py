@@ -18,6 +18,7 @@ from kommunekompass.evaluations.models import (
     Score,
 )
 from kommunekompass.evaluations.scores import evaluation_result
+from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.improvement import measures
 from kommunekompass.improvement.demo import load_demo_programme, quarter_ends_before
 from kommunekompass.improvement.models import (
@@ -30,9 +31,21 @@ from kommunekompass.improvement.models import (
 )
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module (it takes seconds); each test's own changes roll
+    back with its transaction."""
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=open("/dev/null", "w"))
+        yield
+        # Leave the database as the other tests expect it: empty but for the frameworks.
+        call_command("flush", interactive=False)
+        load_shipped_frameworks()
+
+
 @pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))
+def demo(demo_loaded, db):
+    return None
 
 
 def test_the_published_demo_evaluation_is_complete(demo):
