@@ -185,16 +185,17 @@ def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[in
         for planned in plan.evaluations
     )
     scores, reported = [], []
+    updated_by_id = user.pk if getattr(user, "is_authenticated", False) else None
     for planned, evaluation in zip(plan.evaluations, evaluations, strict=True):
         framework_id = evaluation.framework_id
         if planned.level == ResultLevel.QUESTION:
             scores.extend(
                 Score(
-                    evaluation=evaluation,
+                    evaluation_id=evaluation.pk,
                     question_id=questions[(framework_id, code)],
                     levels=levels,
                     reason=planned.reasons.get(code, ""),
-                    updated_by=user,
+                    updated_by_id=updated_by_id,
                 )
                 for code, levels in planned.levels.items()
             )

@@ -145,10 +145,26 @@ def _question_text(question: QuestionSpec) -> QuestionText:
     )
 
 
+def _member(evaluation: Evaluation, summary: Summary, known: dict | None) -> Member:
+    key = ("member", evaluation.pk)
+    if known is not None and key in known:
+        return known[key]
+    member = Member(
+        key=evaluation.pk,
+        name=evaluation.municipality.name,
+        year=evaluation.year,
+        total=summary.total,
+        areas=summary.areas,
+    )
+    if known is not None:
+        known[key] = member
+    return member
+
+
 def _known_question_text(question: QuestionSpec, framework, known: dict | None) -> QuestionText:
     if known is None:
         return _question_text(question)
-    key = (framework.checksum, question.code)
+    key = ("question", framework.checksum, question.code)
     if key not in known:
         known[key] = _question_text(question)
     return known[key]
@@ -275,22 +291,17 @@ def nodes_by_code(result: Result) -> dict:
 
 
 def assemble_report(
-    evaluation: Evaluation, sources: ReportSources, question_texts: dict | None = None
+    evaluation: Evaluation, sources: ReportSources, known: dict | None = None
 ) -> Report:
-    """The report of `evaluation` from what was read for it (no queries). `question_texts`
-    keeps the questions' texts between the reports of one batch (reports.batch)."""
+    """The report of `evaluation` from what was read for it (no queries). `known` keeps what
+    the reports of one batch share between them (reports.batch): the group members (the same
+    evaluation with the same summary) and the questions' texts (the same framework)."""
     spec = evaluation.framework.spec
     group_spec, group, result = sources.group_spec, sources.group, sources.result
     summaries, rounds, loop = sources.summaries, sources.rounds, sources.loop
 
     members = [
-        Member(
-            key=e.pk,
-            name=e.municipality.name,
-            year=e.year,
-            total=summaries[e.pk].total,
-            areas=summaries[e.pk].areas,
-        )
+        _member(e, summaries[e.pk], known)
         for e in group
         if e.pk == evaluation.pk or summaries[e.pk].complete
     ]
@@ -313,6 +324,7 @@ def assemble_report(
         findings_by_area[item.area][item.kind].append(item)
 
     nodes = nodes_by_code(result)
+    finding_kinds = Finding.Kind.values
     areas = []
     for area in spec.areas:
         node = nodes.get(area.code)
@@ -322,8 +334,7 @@ def assemble_report(
                 result=node,
                 subareas=[(_node_text(s), find(node, s.code)) for s in area.subareas],
                 findings=[
-                    FindingGroup(kind, findings_by_area[area.code][kind])
-                    for kind in Finding.Kind.values
+                    FindingGroup(kind, findings_by_area[area.code][kind]) for kind in finding_kinds
                 ],
                 history=history_by_area[area.code],
                 group_average=averages.get(area.code),
@@ -344,7 +355,7 @@ def assemble_report(
         question_result = nodes.get(question.code)
         questions.append(
             QuestionRow(
-                spec=_known_question_text(question, evaluation.framework, question_texts),
+                spec=_known_question_text(question, evaluation.framework, known),
                 result=question_result,
                 reason=reasons.get(question.code, ""),
                 levels=[

@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -313,9 +314,10 @@ def publish_imported_many(
             old_status[current.pk] = current.status
             current.status = Status.PUBLISHED
             current.published_at = now
-        Evaluation.objects.bulk_update(locked, ["status", "published_at"], batch_size=500)
+        rows = Evaluation.objects.filter(pk__in=[current.pk for current in locked])
+        rows.update(status=Status.PUBLISHED, published_at=now)
         versions = _new_versions(locked, user, note, alone=True, progress=progress)
-        Evaluation.objects.bulk_update(locked, ["published_version"], batch_size=500)
+        rows.update(published_version=F("published_version") + 1)  # each its next number
         _saved(locked, ["status", "published_at", "published_version"])
         record_many(
             [
@@ -400,7 +402,8 @@ def freeze_published_many(evaluations: list[Evaluation], user=None) -> list[Publ
                 current.published_at = now
         Evaluation.objects.bulk_update(locked, ["published_at"], batch_size=500)
         versions = _new_versions(locked, user, "", alone=False)
-        Evaluation.objects.bulk_update(locked, ["published_version"], batch_size=500)
+        rows = Evaluation.objects.filter(pk__in=[current.pk for current in locked])
+        rows.update(published_version=1)  # none had a version
         _saved(locked, ["published_at", "published_version"])
     by_pk = {current.pk: current for current in locked}
     for evaluation in evaluations:
