@@ -80,8 +80,21 @@ def _custom(group: ComparisonGroup) -> Group:
 def report_group(evaluation) -> Group:
     """The group the evaluation's report compares with: its ReportGroup, or "all" (also when a
     built-in key names a group that no longer exists, e.g. a county nobody is in)."""
-    chosen = ReportGroup.objects.filter(evaluation=evaluation.pk).select_related("custom_group")
-    row = chosen.first()
+    return report_groups([evaluation])[evaluation.pk]
+
+
+def report_groups(evaluations) -> dict[int, Group]:
+    """`report_group` of each evaluation, in one query: {evaluation id: group}."""
+    rows = {
+        row.evaluation_id: row
+        for row in ReportGroup.objects.filter(
+            evaluation__in=[e.pk for e in evaluations]
+        ).select_related("custom_group")
+    }
+    return {e.pk: _chosen(rows.get(e.pk)) for e in evaluations}
+
+
+def _chosen(row: ReportGroup | None) -> Group:
     if row is None:
         return get_group("all")
     if row.custom_group is not None:

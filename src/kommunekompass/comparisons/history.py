@@ -28,16 +28,36 @@ class Round:
 def municipality_rounds(municipality, framework, *, include: Evaluation | None = None) -> list:
     """Published rounds of `municipality` with any version of `framework`'s key that maps onto
     `framework`, oldest first; `include` adds one more evaluation (e.g. the draft at hand)."""
-    evaluations = list(
+    evaluations = list(_published_rounds([municipality.pk], framework.key))
+    if include is not None and all(e.pk != include.pk for e in evaluations):
+        evaluations.append(include)
+    return rounds_from(evaluations, summaries_for(evaluations), framework)
+
+
+def rounds_of_many(municipality_ids, framework, *, summaries: dict | None = None) -> dict:
+    """`municipality_rounds` of many municipalities at once: {municipality id: rounds}, in one
+    query (plus the summaries). `summaries` may give some summaries already known (e.g. of
+    evaluations being published now), which are then not read again."""
+    evaluations = list(_published_rounds(municipality_ids, framework.key))
+    known = dict(summaries or {})
+    known.update(summaries_for([e for e in evaluations if e.pk not in known]))
+    by_municipality: dict[int, list] = {pk: [] for pk in municipality_ids}
+    for evaluation in evaluations:
+        by_municipality[evaluation.municipality_id].append(evaluation)
+    return {pk: rounds_from(found, known, framework) for pk, found in by_municipality.items()}
+
+
+def _published_rounds(municipality_ids, framework_key: str):
+    return (
         Evaluation.objects.published()
-        .of(municipality)
-        .filter(framework__key=framework.key)
+        .filter(municipality__in=municipality_ids, framework__key=framework_key)
         .select_related("framework")
         .defer("framework__document", "framework__source")
     )
-    if include is not None and all(e.pk != include.pk for e in evaluations):
-        evaluations.append(include)
-    summaries = summaries_for(evaluations)
+
+
+def rounds_from(evaluations, summaries: dict, framework) -> list:
+    """The rounds of these evaluations (one municipality's) on `framework`, oldest first."""
     rounds = []
     for evaluation in evaluations:
         summary = summaries[evaluation.pk]

@@ -6,6 +6,10 @@ those. So the reports app registers two functions here when it starts (ReportsCo
 
 - a builder, `build(evaluation) -> dict`, called inside the publishing transaction with the
   evaluation's row locked, returning JSON-ready data of everything the report shows;
+- optionally a batch builder, `build_many(evaluations, progress) -> {evaluation id: data}`,
+  giving for each evaluation exactly what `build` gives for it in the same database state, but
+  reading what the evaluations share once (used when an import publishes many at once;
+  without one, `build_many` calls `build` for each);
 - a renderer, `render(version) -> dict[str, tuple[str, bytes]]`, called after the version is
   stored, returning the files to keep ({"pdf": (filename, bytes), "xlsx": (...)});
 - a differ, `changes(previous_data, data) -> list`, describing what changed between versions.
@@ -18,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _builder: Callable | None = None
+_batch_builder: Callable | None = None
 _renderer: Callable | None = None
 _differ: Callable | None = None
 
@@ -26,15 +31,36 @@ class NoSnapshotBuilder(RuntimeError):
     pass
 
 
-def register(*, builder: Callable, renderer: Callable, differ: Callable) -> None:
-    global _builder, _renderer, _differ
-    _builder, _renderer, _differ = builder, renderer, differ
+def register(
+    *,
+    builder: Callable,
+    renderer: Callable,
+    differ: Callable,
+    batch_builder: Callable | None = None,
+) -> None:
+    global _builder, _batch_builder, _renderer, _differ
+    _builder, _batch_builder, _renderer, _differ = builder, batch_builder, renderer, differ
 
 
 def build(evaluation) -> dict:
     if _builder is None:
         raise NoSnapshotBuilder("No snapshot builder is registered (is the reports app installed?)")
     return _builder(evaluation)
+
+
+def build_many(evaluations: list, progress: Callable | None = None) -> dict[int, dict]:
+    """{evaluation id: data}: `build` of each evaluation, in the same database state.
+    `progress(done, total)` is called as the snapshots are made."""
+    if _builder is None:
+        raise NoSnapshotBuilder("No snapshot builder is registered (is the reports app installed?)")
+    if _batch_builder is not None:
+        return _batch_builder(evaluations, progress)
+    built = {}
+    for index, evaluation in enumerate(evaluations, start=1):
+        built[evaluation.pk] = _builder(evaluation)
+        if progress:
+            progress(index, len(evaluations))
+    return built
 
 
 def changes(previous_data: dict | None, data: dict) -> list:

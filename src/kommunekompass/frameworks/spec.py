@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 # A text in several languages, e.g. {"nb": "Kvalitetsutvikling", "en": "Quality development"}.
 LocalizedText = dict[str, str]
@@ -80,6 +81,15 @@ class Scheme:
     def dimension(self, code: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.code == code), None)
 
+    @cached_property
+    def rule(self) -> str:
+        """Everything the points of a question with this scheme depend on besides its maximum
+        and levels, as text (the score engine keeps the points it has worked out under it)."""
+        dimensions = ";".join(
+            f"{d.code}:{d.weight}:{d.bottom}:{d.top}:{sorted(d.values)}" for d in self.dimensions
+        )
+        return f"{self.method}|{dimensions}"
+
 
 @dataclass(frozen=True)
 class QuestionSpec:
@@ -90,6 +100,11 @@ class QuestionSpec:
     scheme: Scheme
     # Question-specific rubric texts: {dimension code: {level value: text}}.
     rubric: dict[str, dict[int, LocalizedText]] = field(default_factory=dict)
+
+    @cached_property
+    def rule(self) -> str:
+        """Everything the question's points depend on besides its levels, as text."""
+        return f"{self.max_points}|{self.scheme.rule}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kommunekompass.evaluations.audit import record
+from kommunekompass.evaluations.audit import entry, record_many
 from kommunekompass.evaluations.models import (
     AuditEntry,
     Evaluation,
@@ -23,7 +23,7 @@ from kommunekompass.evaluations.models import (
     ResultLevel,
     Score,
 )
-from kommunekompass.evaluations.services.workflow import publish_imported
+from kommunekompass.evaluations.services.workflow import publish_imported_many
 from kommunekompass.frameworks.models import FocusArea, Framework, Question, SubArea
 from kommunekompass.imports.models import ImportBatch
 from kommunekompass.imports.parsing import limits, read_table
@@ -130,8 +130,9 @@ def _who(user) -> str:
 
 
 def write_plan(plan: ImportPlan, user=None, progress=None, *, sha256: str = "") -> ImportBatch:
-    """Write the plan's evaluations in one transaction, publish each (version 1), and record
-    the file as an ImportBatch (its `evaluation_ids` attribute lists what was created).
+    """Write the plan's evaluations in one transaction, publish them together (version 1 of
+    each, see publish_imported_many), and record the file as an ImportBatch (its
+    `evaluation_ids` attribute lists what was created).
 
     Raises AlreadyImported, with nothing written, when any of them exists: checked inside the
     transaction, and caught from the database's unique constraint when a parallel import
@@ -184,16 +185,17 @@ def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[in
         for planned in plan.evaluations
     )
     scores, reported = [], []
+    updated_by_id = user.pk if getattr(user, "is_authenticated", False) else None
     for planned, evaluation in zip(plan.evaluations, evaluations, strict=True):
         framework_id = evaluation.framework_id
         if planned.level == ResultLevel.QUESTION:
             scores.extend(
                 Score(
-                    evaluation=evaluation,
+                    evaluation_id=evaluation.pk,
                     question_id=questions[(framework_id, code)],
                     levels=levels,
                     reason=planned.reasons.get(code, ""),
-                    updated_by=user,
+                    updated_by_id=updated_by_id,
                 )
                 for code, levels in planned.levels.items()
             )
@@ -215,19 +217,18 @@ def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[in
             reported.append(ReportedPoints(evaluation=evaluation, points=planned.points["total"]))
     Score.objects.bulk_create(scores, batch_size=2000)
     ReportedPoints.objects.bulk_create(reported, batch_size=2000)
-    created = []
-    for index, (planned, evaluation) in enumerate(
-        zip(plan.evaluations, evaluations, strict=True), start=1
-    ):
-        record(
-            evaluation,
-            user,
-            AuditEntry.Action.CREATED,
-            str(evaluation),
-            note=f"{note} (SHA-256 {sha256 or 'unknown'}), {planned.rows} rows, by {by}",
-        )
-        publish_imported(evaluation, user, note)
-        created.append(evaluation.pk)
-        if progress:
-            progress(index, len(plan.evaluations))
-    return created
+    record_many(
+        [
+            entry(
+                evaluation,
+                user,
+                AuditEntry.Action.CREATED,
+                str(evaluation),
+                note=f"{note} (SHA-256 {sha256 or 'unknown'}), {planned.rows} rows, by {by}",
+            )
+            for planned, evaluation in zip(plan.evaluations, evaluations, strict=True)
+        ]
+    )
+    # All at once: each version's snapshot sees the file's other evaluations as published.
+    publish_imported_many(evaluations, user, note, progress=progress)
+    return [evaluation.pk for evaluation in evaluations]

@@ -127,12 +127,42 @@ def loop_for(evaluation: Evaluation) -> Loop:
     """The public projects answering `evaluation` and those answering the one before it, per
     area."""
     previous = previous_evaluation(evaluation)
-    ids = [evaluation.pk] + ([previous.pk] if previous else [])
-    projects = list(_projects(ids))
-    return Loop(
-        answering=_by_area(p for p in projects if p.evaluation_id == evaluation.pk),
-        previous=previous,
-        since_previous=_by_area(
-            p for p in projects if previous is not None and p.evaluation_id == previous.pk
-        ),
+    return _loops([(evaluation, previous)])[evaluation.pk]
+
+
+def loops_for(evaluations: list[Evaluation]) -> dict[int, Loop]:
+    """`loop_for` of many evaluations at once, in two queries: {evaluation id: loop}."""
+    published = (
+        Evaluation.objects.filter(
+            municipality_id__in={e.municipality_id for e in evaluations},
+            status=Evaluation.Status.PUBLISHED,
+        )
+        .order_by("-year", "-id")
+        .only("pk", "municipality_id", "year")
     )
+    by_municipality: dict[int, list[Evaluation]] = defaultdict(list)
+    for candidate in published:
+        by_municipality[candidate.municipality_id].append(candidate)
+    pairs = []
+    for evaluation in evaluations:
+        earlier = (
+            e for e in by_municipality[evaluation.municipality_id] if e.year < evaluation.year
+        )
+        pairs.append((evaluation, next(earlier, None)))  # latest first: as previous_evaluation
+    return _loops(pairs)
+
+
+def _loops(pairs) -> dict[int, Loop]:
+    """{evaluation id: loop} for (evaluation, previous evaluation or None) pairs."""
+    ids = {e.pk for pair in pairs for e in pair if e is not None}
+    projects: dict[int, list[Project]] = defaultdict(list)
+    for project in _projects(sorted(ids)):
+        projects[project.evaluation_id].append(project)
+    return {
+        evaluation.pk: Loop(
+            answering=_by_area(projects[evaluation.pk]),
+            previous=previous,
+            since_previous=_by_area(projects[previous.pk] if previous is not None else []),
+        )
+        for evaluation, previous in pairs
+    }

@@ -22,5 +22,8 @@ class ReportsConfig(AppConfig):
         )
 
         snapshots.register(
-            builder=snapshot.build, renderer=snapshot.render, differ=snapshot.changes
+            builder=snapshot.build,
+            batch_builder=snapshot.build_many,
+            renderer=snapshot.render,
+            differ=snapshot.changes,
         )

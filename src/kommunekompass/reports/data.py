@@ -9,9 +9,11 @@ and back: a published version keeps that data and is rendered from it.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from fractions import Fraction
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 
 from kommunekompass.comparisons.groups import (
@@ -21,7 +23,7 @@ from kommunekompass.comparisons.groups import (
     latest_evaluations,
     report_group,
 )
-from kommunekompass.comparisons.history import municipality_rounds
+from kommunekompass.comparisons.history import Round, municipality_rounds
 from kommunekompass.comparisons.ranking import (
     Member,
     average_by_area,
@@ -31,10 +33,10 @@ from kommunekompass.comparisons.ranking import (
 )
 from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Score
 from kommunekompass.evaluations.scores import evaluation_result
-from kommunekompass.evaluations.summaries import summaries_for, summary_of
+from kommunekompass.evaluations.summaries import Summary, summaries_for, summary_of
 from kommunekompass.forecasts.building import attached_forecast_data
 from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
-from kommunekompass.improvement.loop import loop_for
+from kommunekompass.improvement.loop import Loop, loop_for
 from kommunekompass.reports.frozen import report_from_data, report_to_data
 from kommunekompass.reports.shapes import (
     AreaReport,
@@ -144,6 +146,31 @@ def _question_text(question: QuestionSpec) -> QuestionText:
     )
 
 
+def _member(evaluation: Evaluation, summary: Summary, known: dict | None) -> Member:
+    key = ("member", evaluation.pk)
+    if known is not None and key in known:
+        return known[key]
+    member = Member(
+        key=evaluation.pk,
+        name=evaluation.municipality.name,
+        year=evaluation.year,
+        total=summary.total,
+        areas=summary.areas,
+    )
+    if known is not None:
+        known[key] = member
+    return member
+
+
+def _known_question_text(question: QuestionSpec, framework, known: dict | None) -> QuestionText:
+    if known is None:
+        return _question_text(question)
+    key = ("question", framework.checksum, question.code)
+    if key not in known:
+        known[key] = _question_text(question)
+    return known[key]
+
+
 def _project_entries(loop_projects) -> list[ProjectEntry]:
     """The improvement loop's projects as the report shows them: frozen figures only."""
     return [
@@ -168,27 +195,114 @@ def _project_entries(loop_projects) -> list[ProjectEntry]:
     ]
 
 
-def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report:
-    spec = evaluation.framework.spec
+@dataclass
+class ReportSources:
+    """What a report is made from, read from the database: by `read_sources` for one
+    evaluation, by reports.batch for many at once (sharing what they have in common)."""
+
+    group_spec: Group
+    group_names: dict[str, str]
+    group: list[Evaluation]  # the comparison group, the evaluation itself first
+    result: Result
+    summaries: dict[int, Summary]  # of the group's members, the evaluation's own included
+    rounds: list[Round]  # the municipality's other published rounds up to this year
+    findings: list[FindingItem]  # in their order (position, id)
+    loop: Loop
+    reasons: dict[str, str]  # question code: reason
+    interview_dates: dict[str, list]  # role: dates of the interviews held
+    evaluators: list[str]
+    priorities: list[str]
+
+
+def finding_item(finding: Finding) -> FindingItem:
+    return FindingItem(
+        kind=finding.kind,
+        text=finding.text,
+        area=finding.focus_area.code,
+        position=finding.position,
+        questions=sorted(q.code for q in finding.questions.all()),
+    )
+
+
+def findings_of(evaluation_ids) -> QuerySet:
+    """The findings of these evaluations as a report lists them."""
+    return (
+        Finding.objects.filter(evaluation__in=evaluation_ids)
+        .select_related("focus_area")
+        .prefetch_related("questions")
+        .order_by("position", "id")
+    )
+
+
+def evaluator_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def earlier_rounds(rounds: list[Round], evaluation: Evaluation) -> list[Round]:
+    """The rounds a report's history shows before the evaluation itself."""
+    return [r for r in rounds if r.year <= evaluation.year and r.evaluation.pk != evaluation.pk]
+
+
+def read_sources(evaluation: Evaluation, group_key: str | None = None) -> ReportSources:
     group_spec = chosen_group(evaluation, group_key)
     group = comparison_group(evaluation, group_spec)
     result = evaluation_result(evaluation)
     summaries = summaries_for([e for e in group if e.pk != evaluation.pk])
     summaries[evaluation.pk] = summary_of(evaluation.pk, result)
-    rounds = [
-        r
-        for r in municipality_rounds(evaluation.municipality, evaluation.framework)
-        if r.year <= evaluation.year and r.evaluation.pk != evaluation.pk
-    ]
+    interview_dates = defaultdict(list)
+    for role, date in evaluation.interviews.filter(held=True).values_list("role", "date"):
+        interview_dates[role].append(date)
+    return ReportSources(
+        group_spec=group_spec,
+        group_names=group_names(group_spec),
+        group=group,
+        result=result,
+        summaries=summaries,
+        rounds=earlier_rounds(
+            municipality_rounds(evaluation.municipality, evaluation.framework), evaluation
+        ),
+        findings=[finding_item(f) for f in findings_of([evaluation.pk])],
+        loop=loop_for(evaluation),
+        reasons=dict(
+            Score.objects.filter(evaluation=evaluation).values_list("question__code", "reason")
+        ),
+        interview_dates=interview_dates,
+        evaluators=[
+            evaluator_name(u) for u in evaluation.evaluators.order_by("first_name", "username")
+        ],
+        priorities=list(evaluation.priorities.values_list("text", flat=True)),
+    )
+
+
+def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report:
+    return assemble_report(evaluation, read_sources(evaluation, group_key))
+
+
+def nodes_by_code(result: Result) -> dict:
+    """{code: node} of the result tree: what `find(result, code)` gives, for every code."""
+    nodes: dict = {}
+
+    def visit(node) -> None:
+        nodes.setdefault(node.code, node)
+        for child in getattr(node, "children", ()):
+            visit(child)
+
+    visit(result)
+    return nodes
+
+
+def assemble_report(
+    evaluation: Evaluation, sources: ReportSources, known: dict | None = None
+) -> Report:
+    """The report of `evaluation` from what was read for it (no queries). `known` keeps what
+    the reports of one batch share between them (reports.batch): the group members (the same
+    evaluation with the same summary) and the questions' texts (the same framework)."""
+    spec = evaluation.framework.spec
+    group_spec, group, result = sources.group_spec, sources.group, sources.result
+    summaries, rounds, loop = sources.summaries, sources.rounds, sources.loop
 
     members = [
-        Member(
-            key=e.pk,
-            name=e.municipality.name,
-            year=e.year,
-            total=summaries[e.pk].total,
-            areas=summaries[e.pk].areas,
-        )
+        _member(e, summaries[e.pk], known)
         for e in group
         if e.pk == evaluation.pk or summaries[e.pk].complete
     ]
@@ -207,34 +321,21 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
     version_note = next((r.note for r in rounds if r.mapped), {})
 
     findings_by_area: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for finding in (
-        Finding.objects.filter(evaluation=evaluation)
-        .select_related("focus_area")
-        .prefetch_related("questions")
-        .order_by("position", "id")
-    ):
-        findings_by_area[finding.focus_area.code][finding.kind].append(
-            FindingItem(
-                kind=finding.kind,
-                text=finding.text,
-                area=finding.focus_area.code,
-                position=finding.position,
-                questions=sorted(q.code for q in finding.questions.all()),
-            )
-        )
+    for item in sources.findings:
+        findings_by_area[item.area][item.kind].append(item)
 
-    loop = loop_for(evaluation)
+    nodes = nodes_by_code(result)
+    finding_kinds = Finding.Kind.values
     areas = []
     for area in spec.areas:
-        node = find(result, area.code)
+        node = nodes.get(area.code)
         areas.append(
             AreaReport(
                 spec=_node_text(area),
                 result=node,
                 subareas=[(_node_text(s), find(node, s.code)) for s in area.subareas],
                 findings=[
-                    FindingGroup(kind, findings_by_area[area.code][kind])
-                    for kind in Finding.Kind.values
+                    FindingGroup(kind, findings_by_area[area.code][kind]) for kind in finding_kinds
                 ],
                 history=history_by_area[area.code],
                 group_average=averages.get(area.code),
@@ -243,9 +344,7 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
             )
         )
 
-    reasons = dict(
-        Score.objects.filter(evaluation=evaluation).values_list("question__code", "reason")
-    )
+    reasons = sources.reasons
     dimension_codes: list[str] = []
     for scheme in spec.schemes:
         for dimension in scheme.dimensions:
@@ -254,10 +353,10 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
     questions = []
     # An evaluation known only per sub-area or area has no questions to list.
     for question in spec.questions if evaluation.result_level == "question" else ():
-        question_result = find(result, question.code)
+        question_result = nodes.get(question.code)
         questions.append(
             QuestionRow(
-                spec=_question_text(question),
+                spec=_known_question_text(question, evaluation.framework, known),
                 result=question_result,
                 reason=reasons.get(question.code, ""),
                 levels=[
@@ -266,9 +365,7 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
             )
         )
 
-    interviews = defaultdict(list)
-    for interview in evaluation.interviews.filter(held=True):
-        interviews[interview.role].append(interview.date)
+    interviews = sources.interview_dates
     interview_summaries = [
         InterviewSummary(
             role=role,
@@ -286,12 +383,9 @@ def build_report(evaluation: Evaluation, group_key: str | None = None) -> Report
         areas=areas,
         questions=questions,
         interviews=interview_summaries,
-        evaluators=[
-            u.get_full_name() or u.username
-            for u in evaluation.evaluators.order_by("first_name", "username")
-        ],
-        priorities=list(evaluation.priorities.values_list("text", flat=True)),
-        group_names=group_names(group_spec),
+        evaluators=list(sources.evaluators),
+        priorities=list(sources.priorities),
+        group_names=sources.group_names,
         group_key=group_spec.key,
         version_note=dict(version_note or {}),
         group=ranked(members),

@@ -214,7 +214,14 @@ def _area_from(data: dict, result: Result) -> AreaReport:
 
 
 def _question(row: QuestionRow) -> dict:
-    spec = row.spec
+    return {
+        **_question_texts(row.spec),
+        "reason": row.reason,
+        "levels": [[code, level] for code, level in row.levels],
+    }
+
+
+def _question_texts(spec: QuestionText) -> dict:
     return {
         "code": spec.code,
         "text": spec.text,
@@ -228,6 +235,17 @@ def _question(row: QuestionRow) -> dict:
             }
             for d in spec.dimensions
         ],
+    }
+
+
+def _question_data(row: QuestionRow, checksum: str, known: dict | None) -> dict:
+    if known is None:
+        return _question(row)
+    key = ("question", checksum, row.spec.code)
+    if key not in known:
+        known[key] = _question_texts(row.spec)
+    return {
+        **known[key],
         "reason": row.reason,
         "levels": [[code, level] for code, level in row.levels],
     }
@@ -265,6 +283,16 @@ def _member(member: Member) -> dict:
     }
 
 
+def _member_data(member: Member, known: dict | None) -> dict:
+    if known is None:
+        return _member(member)
+    key = ("member", member.key)
+    if key not in known:
+        known[key] = _member(member)
+    data = known[key]
+    return {**data, "areas": dict(data["areas"])}
+
+
 def _member_from(data: dict) -> Member:
     return Member(
         key=data["key"],
@@ -278,8 +306,13 @@ def _member_from(data: dict) -> Member:
 # --- the whole report ----------------------------------------------------------------------------
 
 
-def report_to_data(report: Report) -> dict:
-    """Everything the report shows, as JSON-ready data (no model objects, exact figures)."""
+def report_to_data(report: Report, known: dict | None = None) -> dict:
+    """Everything the report shows, as JSON-ready data (no model objects, exact figures).
+
+    `known` keeps what is the same in the reports of one batch (reports.batch) between them:
+    the data of a group member (the same evaluation with the same summary) and of a question's
+    texts (the same framework). Each report's data is its own dict; the texts of questions
+    are shared between them, as they are with the framework's spec (never changed in place)."""
     info = report.evaluation
     return {
         "format": FORMAT,
@@ -307,7 +340,9 @@ def report_to_data(report: Report) -> dict:
         },
         "result": result_to_data(report.result),
         "areas": [_area(area) for area in report.areas],
-        "questions": [_question(row) for row in report.questions],
+        "questions": [
+            _question_data(row, info.framework.checksum, known) for row in report.questions
+        ],
         "interviews": [
             [item.role, item.count, _date_text(item.first), _date_text(item.last)]
             for item in report.interviews
@@ -317,7 +352,7 @@ def report_to_data(report: Report) -> dict:
         "group": {
             "key": report.group_key,
             "names": dict(report.group_names),
-            "members": [_member(member) for member in report.group],
+            "members": [_member_data(member, known) for member in report.group],
             "average_total": fraction_text(report.group_average_total),
             "standing": {
                 "rank": report.standing.rank,

@@ -1,7 +1,7 @@
 """The snapshot of a published version, registered with evaluations.snapshots.
 
 - `build(evaluation)`: the live report as JSON-ready data (reports.frozen), with `format`,
-  `complete` and `total` at the top;
+  `complete` and `total` at the top; `build_many(evaluations)` the same for many at once;
 - `render(version)`: the version's PDF and workbook, made from its data alone;
 - `changes(previous, data)`: what changed since the previous version, as data (codes and
   values) that `describe_change` turns into a sentence in the reader's language.
@@ -26,6 +26,16 @@ def build(evaluation) -> dict:
     from kommunekompass.reports.data import build_report, report_to_data
 
     return report_to_data(build_report(evaluation))
+
+
+def build_many(evaluations, progress=None) -> dict[int, dict]:
+    """`build` of each evaluation, reading what they share once (reports.batch)."""
+    from kommunekompass.reports.batch import build_reports
+    from kommunekompass.reports.data import report_to_data
+
+    reports = build_reports(list(evaluations), progress)
+    known: dict = {}  # what many snapshots have in common, turned into data once
+    return {pk: report_to_data(report, known) for pk, report in reports.items()}
 
 
 def file_stem(municipality_name: str, year: int, suffix: str = "") -> str:

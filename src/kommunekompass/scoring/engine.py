@@ -95,9 +95,30 @@ def check_levels(question: QuestionSpec, levels: QuestionLevels) -> None:
 
 
 def question_points(question: QuestionSpec, levels: QuestionLevels) -> Fraction | None:
-    """Points of one question, or None if not every dimension has a level."""
+    """Points of one question, or None if not every dimension has a level. Raises ScoreError
+    for levels that do not fit the question's scheme."""
+    plain = all(type(value) is int for value in levels.values())  # noqa: E721 - no bools
+    key = (question.rule, tuple(levels.items())) if plain else None
+    if key is not None and key in _POINTS:
+        return _POINTS[key]
     check_levels(question, levels)
-    scheme = question.scheme
+    share = _share(question.scheme, levels)
+    points = None if share is None else question.max_points * share
+    if key is not None:
+        if len(_POINTS) >= _POINTS_KEPT:
+            _POINTS.clear()
+        _POINTS[key] = points
+    return points
+
+
+# {(question rule, levels): points} of the valid levels met so far. Exact fractions,
+# the same however they are found; kept so that scoring thousands of evaluations (an import,
+# the comparisons) does the arithmetic once per question maximum and set of levels.
+_POINTS: dict[tuple, Fraction | None] = {}
+_POINTS_KEPT = 50_000
+
+
+def _share(scheme: Scheme, levels: QuestionLevels) -> Fraction | None:
     if any(d.code not in levels for d in scheme.dimensions):
         return None
     if scheme.method == "weighted-mean":
@@ -108,7 +129,7 @@ def question_points(question: QuestionSpec, levels: QuestionLevels) -> Fraction 
             (d.weight * dimension_share(scheme, d.code, levels[d.code]) for d in scheme.dimensions),
             Fraction(0),
         )
-        return question.max_points * weighted / total_weight
+        return weighted / total_weight
     raise ScoreError("unknown-method", f"Unknown scoring method '{scheme.method}'.")
 
 
@@ -128,11 +149,24 @@ def _missing_codes(node: Result | QuestionResult) -> tuple[str, ...]:
     return node.missing
 
 
+def fraction_sum(values) -> Fraction:
+    """The exact sum of fractions, reduced once at the end (quicker than adding them one by
+    one, which reduces after each addition)."""
+    numerator, denominator = 0, 1
+    for value in values:
+        if value.denominator == denominator:
+            numerator += value.numerator
+        else:
+            numerator = numerator * value.denominator + value.numerator * denominator
+            denominator *= value.denominator
+    return Fraction(numerator, denominator)
+
+
 def _sum(code: str, max_points: Fraction, children: tuple) -> Result:
     return Result(
         code=code,
         max_points=max_points,
-        points=sum((c.points or Fraction(0) for c in children), Fraction(0)),
+        points=fraction_sum(c.points for c in children if c.points is not None),
         question_count=sum(
             1 if isinstance(c, QuestionResult) else c.question_count for c in children
         ),

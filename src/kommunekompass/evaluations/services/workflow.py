@@ -19,16 +19,19 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kommunekompass.evaluations import snapshots
-from kommunekompass.evaluations.audit import record
+from kommunekompass.evaluations.audit import entry, record, record_many
 from kommunekompass.evaluations.models import AuditEntry, Evaluation, PublishedVersion
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.evaluations.services.base import actor, lock, person
 from kommunekompass.evaluations.services.review import open_comment_count, reviewer_ids
+from kommunekompass.lib.memory import no_cycle_collection
 from kommunekompass.scoring.engine import ENGINE_VERSION
 
 log = logging.getLogger(__name__)
@@ -188,7 +191,19 @@ def _version_reason(current: Evaluation, previous: PublishedVersion | None, note
 
 def _new_version(current: Evaluation, user, note: str, *, alone: bool = False, submitter=None):
     """Freeze the evaluation as its next published version. The caller holds the row lock, so
-    no score can change between the snapshot and the status change.
+    no score can change between the snapshot and the status change."""
+    data = snapshots.build(current)
+    previous = current.versions.order_by("-number").first()
+    version = _version(current, user, note, data, previous, alone=alone, submitter=submitter)
+    version.save()
+    current.published_version = version.number
+    return version
+
+
+def _version(
+    current: Evaluation, user, note: str, data: dict, previous, *, alone: bool, submitter=None
+) -> PublishedVersion:
+    """The evaluation's next published version with the snapshot `data`, not yet saved.
 
     Published by someone other than the submitter: an approval (approved_by_name is the
     publisher). By the submitter (four eyes off), or without a known submitter from an import:
@@ -196,12 +211,9 @@ def _new_version(current: Evaluation, user, note: str, *, alone: bool = False, s
     approver = actor(user)
     if approver is not None and submitter is not None and submitter.pk == approver.pk:
         alone = True
-    data = snapshots.build(current)
-    previous = current.versions.order_by("-number").first()
-    number = current.published_version + 1
-    version = PublishedVersion.objects.create(
+    return PublishedVersion(
         evaluation=current,
-        number=number,
+        number=current.published_version + 1,
         published_at=current.published_at,
         published_by=approver,
         published_by_name=person(user),
@@ -216,8 +228,28 @@ def _new_version(current: Evaluation, user, note: str, *, alone: bool = False, s
         complete=bool(data.get("complete", True)),
         data=data,
     )
-    current.published_version = number
-    return version
+
+
+def _new_versions(evaluations: list[Evaluation], user, note: str, *, alone: bool, progress=None):
+    """`_new_version` of many locked evaluations at once: the snapshots made together
+    (snapshots.build_many, in the database state the caller has written), the versions
+    inserted in one query. Returns {evaluation id: version}."""
+    with no_cycle_collection():
+        built = snapshots.build_many(evaluations, progress)
+        previous = {}
+        republished = [e.pk for e in evaluations if e.published_version]
+        if republished:
+            for version in PublishedVersion.objects.filter(evaluation__in=republished).order_by(
+                "evaluation", "number"
+            ):
+                previous[version.evaluation_id] = version  # the last one wins: the latest
+        versions = PublishedVersion.objects.bulk_create(
+            _version(e, user, note, built[e.pk], previous.get(e.pk), alone=alone)
+            for e in evaluations
+        )
+    for evaluation, version in zip(evaluations, versions, strict=True):
+        evaluation.published_version = version.number
+    return {version.evaluation_id: version for version in versions}
 
 
 def store_files(version: PublishedVersion) -> None:
@@ -260,6 +292,83 @@ def publish_imported(evaluation: Evaluation, user, note: str = "") -> PublishedV
     return version
 
 
+def publish_imported_many(
+    evaluations: list[Evaluation], user, note: str = "", *, progress=None
+) -> list[PublishedVersion]:
+    """`publish_imported` of many evaluations at once (an import's): locked together, their
+    snapshots made together, versions and history entries written in bulk. Call it inside the
+    import's transaction; `progress(done, total)` is called as the snapshots are made.
+
+    The whole batch is published at one moment: every evaluation is marked published (with the
+    same `published_at`) before any snapshot is made, so each snapshot sees the others as
+    published, whatever their order (an earlier round of the same municipality in its history,
+    the other municipalities' imported results in its comparison group). Each snapshot equals
+    what `snapshots.build` gives for its evaluation once the batch is published."""
+    if not evaluations:
+        return []
+    with transaction.atomic():
+        locked = _lock_many(evaluations)
+        now = timezone.now()
+        old_status = {}
+        for current in locked:
+            old_status[current.pk] = current.status
+            current.status = Status.PUBLISHED
+            current.published_at = now
+        rows = Evaluation.objects.filter(pk__in=[current.pk for current in locked])
+        rows.update(status=Status.PUBLISHED, published_at=now)
+        versions = _new_versions(locked, user, note, alone=True, progress=progress)
+        rows.update(published_version=F("published_version") + 1)  # each its next number
+        _saved(locked, ["status", "published_at", "published_version"])
+        record_many(
+            [
+                entry(
+                    current,
+                    user,
+                    AuditEntry.Action.STATUS,
+                    "import",
+                    {"status": old_status[current.pk]},
+                    {"status": Status.PUBLISHED},
+                    note,
+                )
+                for current in locked
+            ]
+        )
+    by_pk = {current.pk: current for current in locked}
+    for evaluation in evaluations:
+        current = by_pk[evaluation.pk]
+        evaluation.status = current.status
+        evaluation.published_at = current.published_at
+        evaluation.published_version = current.published_version
+    return [versions[evaluation.pk] for evaluation in evaluations]
+
+
+def _lock_many(evaluations: list[Evaluation]) -> list[Evaluation]:
+    """The evaluations' rows, locked in one query (in id order, as every batch locks them),
+    with their municipality and framework; in the order given."""
+    rows = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .filter(pk__in=[e.pk for e in evaluations])
+        .with_framework()
+        .order_by("pk")
+    )
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[e.pk] for e in evaluations]
+
+
+def _saved(evaluations: list[Evaluation], fields: list[str]) -> None:
+    """What saving each evaluation would have signalled (a bulk update sends nothing), so
+    whoever remembers something about an evaluation (the reports' state) forgets it."""
+    for evaluation in evaluations:
+        post_save.send(
+            sender=Evaluation,
+            instance=evaluation,
+            created=False,
+            update_fields=frozenset(fields),
+            raw=False,
+            using=evaluation._state.db,
+        )
+
+
 def freeze_published(evaluation: Evaluation, user=None) -> PublishedVersion | None:
     """Give an evaluation published before versions existed its version 1, from its data as it
     stands. Does nothing for one that has a version already."""
@@ -273,3 +382,31 @@ def freeze_published(evaluation: Evaluation, user=None) -> PublishedVersion | No
         current.save(update_fields=["published_at", "published_version"])
     evaluation.published_version = current.published_version
     return version
+
+
+def freeze_published_many(evaluations: list[Evaluation], user=None) -> list[PublishedVersion]:
+    """`freeze_published` of many evaluations at once (the demo's synthetic set): their
+    snapshots made together, their versions written in one query. Those that are not published
+    or have a version already are left alone. Returns the versions made."""
+    with transaction.atomic():
+        locked = [
+            current
+            for current in _lock_many(evaluations)
+            if current.status == Status.PUBLISHED and not current.published_version
+        ]
+        if not locked:
+            return []
+        now = timezone.now()
+        for current in locked:
+            if current.published_at is None:
+                current.published_at = now
+        Evaluation.objects.bulk_update(locked, ["published_at"], batch_size=500)
+        versions = _new_versions(locked, user, "", alone=False)
+        rows = Evaluation.objects.filter(pk__in=[current.pk for current in locked])
+        rows.update(published_version=1)  # none had a version
+        _saved(locked, ["published_at", "published_version"])
+    by_pk = {current.pk: current for current in locked}
+    for evaluation in evaluations:
+        if evaluation.pk in by_pk:
+            evaluation.published_version = by_pk[evaluation.pk].published_version
+    return [versions[current.pk] for current in locked]

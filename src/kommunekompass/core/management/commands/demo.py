@@ -25,10 +25,12 @@ from kommunekompass.evaluations.demo import (
     unfrozen_published,
 )
 from kommunekompass.evaluations.models import Membership, Municipality
-from kommunekompass.evaluations.services.workflow import freeze_published
+from kommunekompass.evaluations.services.workflow import freeze_published_many
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.imports.applying import import_results
 from kommunekompass.improvement.demo import load_demo_programme
+
+FREEZE_BATCH = 50  # evaluations frozen together
 
 MIDTRE_GAULDAL = (
     Path(__file__).resolve().parents[3] / "imports" / "examples" / "midtre-gauldal-2023.csv"
@@ -114,8 +116,15 @@ class Command(BaseCommand):
         pending = list(unfrozen_published())
         if not pending:
             return
-        for evaluation in tqdm(pending, desc="Freezing", unit="evaluation", file=self.stderr._out):
-            freeze_published(evaluation)
+        # In batches (the snapshots of a batch are made together; all of them are published
+        # already, so a batch gives what freezing them one by one gives).
+        with tqdm(
+            total=len(pending), desc="Freezing", unit="evaluation", file=self.stderr._out
+        ) as bar:
+            for start in range(0, len(pending), FREEZE_BATCH):
+                chunk = pending[start : start + FREEZE_BATCH]
+                freeze_published_many(chunk)
+                bar.update(len(chunk))
         self.stdout.write(f"Published evaluations frozen as version 1: {len(pending)}")
 
     def create_users(self) -> dict:

@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from kommunekompass.evaluations.models import Evaluation
-from kommunekompass.evaluations.services.workflow import freeze_published
+from kommunekompass.evaluations.services.workflow import freeze_published_many
+
+BATCH = 50
 
 
 class Command(BaseCommand):
@@ -22,7 +24,13 @@ class Command(BaseCommand):
             .order_by("id")
         )
         frozen = 0
-        for evaluation in tqdm(pending, desc="Freezing", unit="evaluation", file=self.stderr._out):
-            if freeze_published(evaluation) is not None:
-                frozen += 1
+        # In batches: the snapshots of a batch are made together (all of them are published
+        # already, so a batch gives what freezing them one by one gives).
+        with tqdm(
+            total=len(pending), desc="Freezing", unit="evaluation", file=self.stderr._out
+        ) as bar:
+            for start in range(0, len(pending), BATCH):
+                chunk = pending[start : start + BATCH]
+                frozen += len(freeze_published_many(chunk))
+                bar.update(len(chunk))
         self.stdout.write(f"{frozen} published evaluation(s) frozen as version 1.")
