@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from kommunekompass.evaluations.models import Evaluation, Finding, Priority, Score
 from kommunekompass.evaluations.services.workflow import change_status
+from kommunekompass.frameworks.loader import FrameworkConflict, load_framework_text
 from kommunekompass.frameworks.models import FocusArea, Framework
 from kommunekompass.improvement.models import Indicator, Measurement, Programme, Project
 from kommunekompass.reports import published as published_files
@@ -125,11 +126,12 @@ def test_the_published_report_does_not_change_when_the_world_around_it_does(clie
     # 2. Another municipality published with higher figures: averages and rank change live.
     add_scores(w.nordhei_draft, all_levels(w.nordhei_draft, 3))
     publish(w.nordhei_draft, w.otto, w.second)
-    # 3. The framework's texts reloaded.
+    # 3. The framework's texts changed: refused under the loaded version, loaded as a new one.
     framework = Framework.objects.get(pk=w.framework.pk)
-    document = framework.document
-    document["perspectives"][0]["areas"][0]["name"]["nb"] = "Omdøpt område"
-    Framework.objects.filter(pk=framework.pk).update(document=document, checksum="changed")
+    renamed = framework.source.replace(framework.spec.areas[0].name["nb"], "Omdøpt område")
+    with pytest.raises(FrameworkConflict):
+        load_framework_text(renamed)
+    load_framework_text(renamed.replace('version: "2020"', 'version: "2021"', 1))
     # 4. Reopened and edited.
     change_status(w.evaluation, "reopen", w.eva, "Rettelse av poeng")
     Score.objects.filter(evaluation=w.evaluation).update(levels={"system": 0})

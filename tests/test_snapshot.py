@@ -103,7 +103,7 @@ def test_a_snapshot_equals_the_live_computation_at_publication(team, data):
         frozen = stored(version)
         live = report_to_data(build_report(Evaluation.objects.get(pk=evaluation.pk)))
         assert frozen == live
-        assert frozen["format"] == 1
+        assert frozen["format"] == 2
         result = evaluation_result(evaluation)
         assert frozen["complete"] == result.complete == version.complete
         assert Fraction(frozen["total"]) == result.points
@@ -137,16 +137,33 @@ def test_a_report_from_its_data_renders_exactly_like_the_live_report(team):
         assert findings == [("2", "Utfordringer", 1, "Svak brukerdialog", "2.1.1")]
 
 
-def test_framework_texts_are_kept_in_the_snapshot(team):
+def test_framework_texts_are_kept_by_reference_in_the_snapshot(team):
     evaluation = team.draft
     data = report_to_data(build_report(evaluation))
-    assert data["framework"]["key"] == "kommunekompass"
+    assert data["format"] == 2
+    assert data["framework"] == {
+        "key": "kommunekompass",
+        "version": evaluation.framework.version,
+        "checksum": evaluation.framework.checksum,
+    }
+    spec = evaluation.framework.spec
+    assert [area["area"] for area in data["areas"]] == [area.code for area in spec.areas]
+    assert "subareas" not in data["areas"][0]
+    question = data["questions"][0]
+    assert set(question) == {"code", "reason", "levels"}
+    # No model objects anywhere: the data is plain JSON.
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_format_1_keeps_a_copy_of_the_framework_texts(team):
+    evaluation = team.draft
+    data = report_to_data(build_report(evaluation), snapshot_format=1)
+    assert data["format"] == 1
     assert data["framework"]["checksum"] == evaluation.framework.checksum
     assert data["areas"][0]["area"]["name"]["nb"] == evaluation.framework.spec.areas[0].name["nb"]
     question = data["questions"][0]
     assert question["text"]["nb"] and question["dimensions"][0]["name"]["nb"]
     assert question["dimensions"][0]["levels"]  # the level labels
-    # No model objects anywhere: the data is plain JSON.
     assert json.loads(json.dumps(data)) == data
 
 

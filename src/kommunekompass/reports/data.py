@@ -35,12 +35,11 @@ from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Sc
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.evaluations.summaries import Summary, summaries_for, summary_of
 from kommunekompass.forecasts.building import attached_forecast_data
-from kommunekompass.frameworks.spec import AreaSpec, QuestionSpec, SubAreaSpec
+from kommunekompass.frameworks.spec import QuestionSpec
 from kommunekompass.improvement.loop import Loop, loop_for
 from kommunekompass.reports.frozen import report_from_data, report_to_data
 from kommunekompass.reports.shapes import (
     AreaReport,
-    DimensionText,
     EvaluationInfo,
     FindingGroup,
     FindingItem,
@@ -48,12 +47,12 @@ from kommunekompass.reports.shapes import (
     HistoryPoint,
     IndicatorFigures,
     InterviewSummary,
-    NodeText,
     ProjectEntry,
     QuestionRow,
     QuestionText,
     Report,
 )
+from kommunekompass.reports.texts import node_text, question_text
 from kommunekompass.scoring.engine import Result, find
 
 __all__ = [
@@ -125,27 +124,6 @@ def evaluation_info(evaluation: Evaluation) -> EvaluationInfo:
     )
 
 
-def _node_text(spec: AreaSpec | SubAreaSpec) -> NodeText:
-    return NodeText(code=spec.code, name=dict(spec.name), max_points=spec.max_points)
-
-
-def _question_text(question: QuestionSpec) -> QuestionText:
-    return QuestionText(
-        code=question.code,
-        text=dict(question.text),
-        guidance=dict(question.guidance or {}),
-        max_points=question.max_points,
-        dimensions=[
-            DimensionText(
-                code=d.code,
-                name=dict(d.name),
-                levels={level.value: dict(level.label) for level in d.levels},
-            )
-            for d in question.scheme.dimensions
-        ],
-    )
-
-
 def _member(evaluation: Evaluation, summary: Summary, known: dict | None) -> Member:
     key = ("member", evaluation.pk)
     if known is not None and key in known:
@@ -164,10 +142,10 @@ def _member(evaluation: Evaluation, summary: Summary, known: dict | None) -> Mem
 
 def _known_question_text(question: QuestionSpec, framework, known: dict | None) -> QuestionText:
     if known is None:
-        return _question_text(question)
+        return question_text(question)
     key = ("question", framework.checksum, question.code)
     if key not in known:
-        known[key] = _question_text(question)
+        known[key] = question_text(question)
     return known[key]
 
 
@@ -331,9 +309,9 @@ def assemble_report(
         node = nodes.get(area.code)
         areas.append(
             AreaReport(
-                spec=_node_text(area),
+                spec=node_text(area),
                 result=node,
-                subareas=[(_node_text(s), find(node, s.code)) for s in area.subareas],
+                subareas=[(node_text(s), find(node, s.code)) for s in area.subareas],
                 findings=[
                     FindingGroup(kind, findings_by_area[area.code][kind]) for kind in finding_kinds
                 ],

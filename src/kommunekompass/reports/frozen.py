@@ -3,6 +3,12 @@
 Figures are kept exact: fractions as strings ("20/3"), indicator figures as decimal strings.
 The engine's result tree is rebuilt as `Result` / `QuestionResult` objects, so a report from
 a snapshot renders exactly like the live report it was made from.
+
+Format 2 (written now) keeps the framework's texts by reference: the framework's key, version
+and checksum, with the codes of the areas and questions the report lists; the names of areas
+and sub-areas, the questions' texts and guidance and the dimensions' names and level labels are
+read back from that framework version (reports.texts), which never changes. Format 1 (older
+versions) holds a copy of those texts; both read back to the same report.
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ from kommunekompass.reports.shapes import (
     QuestionText,
     Report,
 )
+from kommunekompass.reports.texts import FrameworkTexts, framework_texts
 from kommunekompass.scoring.engine import QuestionResult, Result, find
 
-FORMAT = 1
+FORMAT = 2  # the format written; FORMATS are those read
+FORMATS = (1, 2)
 
 
 # --- numbers and dates ---------------------------------------------------------------------------
@@ -165,10 +173,16 @@ def _projects_from(data: list[dict]) -> list[ProjectEntry]:
     ]
 
 
-def _area(area: AreaReport) -> dict:
+def _area(area: AreaReport, snapshot_format: int) -> dict:
+    if snapshot_format == 2:
+        texts = {"area": area.spec.code}  # its sub-areas are the framework's
+    else:
+        texts = {
+            "area": _node_text(area.spec),
+            "subareas": [_node_text(text) for text, _node in area.subareas],
+        }
     return {
-        "area": _node_text(area.spec),
-        "subareas": [_node_text(text) for text, _node in area.subareas],
+        **texts,
         "findings": [
             {
                 "kind": item.kind,
@@ -191,14 +205,18 @@ def _area(area: AreaReport) -> dict:
     }
 
 
-def _area_from(data: dict, result: Result) -> AreaReport:
-    spec = _node_text_from(data["area"])
+def _area_from(data: dict, result: Result, texts: FrameworkTexts | None) -> AreaReport:
+    if texts is None:
+        spec = _node_text_from(data["area"])
+        subareas = [_node_text_from(text) for text in data["subareas"]]
+    else:
+        spec, subareas = texts.areas[data["area"]], texts.subareas[data["area"]]
     node = find(result, spec.code)
     items = [FindingItem(**item) for item in data["findings"]]
     return AreaReport(
         spec=spec,
         result=node,
-        subareas=[(_node_text_from(text), find(node, text["code"])) for text in data["subareas"]],
+        subareas=[(text, find(node, text.code)) for text in subareas],
         findings=[
             FindingGroup(kind, [item for item in items if item.kind == kind])
             for kind in data["finding_kinds"]
@@ -238,7 +256,15 @@ def _question_texts(spec: QuestionText) -> dict:
     }
 
 
-def _question_data(row: QuestionRow, checksum: str, known: dict | None) -> dict:
+def _question_data(
+    row: QuestionRow, checksum: str, known: dict | None, snapshot_format: int
+) -> dict:
+    if snapshot_format == 2:  # its texts are the framework's
+        return {
+            "code": row.spec.code,
+            "reason": row.reason,
+            "levels": [[code, level] for code, level in row.levels],
+        }
     if known is None:
         return _question(row)
     key = ("question", checksum, row.spec.code)
@@ -251,25 +277,29 @@ def _question_data(row: QuestionRow, checksum: str, known: dict | None) -> dict:
     }
 
 
-def _question_from(data: dict, result: Result) -> QuestionRow:
+def _question_from(data: dict, result: Result, texts: FrameworkTexts | None) -> QuestionRow:
     return QuestionRow(
-        spec=QuestionText(
-            code=data["code"],
-            text=data["text"],
-            guidance=data["guidance"],
-            max_points=fraction(data["max"]),
-            dimensions=[
-                DimensionText(
-                    code=d["code"],
-                    name=d["name"],
-                    levels={int(value): label for value, label in d["levels"]},
-                )
-                for d in data["dimensions"]
-            ],
-        ),
+        spec=_question_text_from(data) if texts is None else texts.questions[data["code"]],
         result=find(result, data["code"]),
         reason=data["reason"],
         levels=[(code, level) for code, level in data["levels"]],
+    )
+
+
+def _question_text_from(data: dict) -> QuestionText:
+    return QuestionText(
+        code=data["code"],
+        text=data["text"],
+        guidance=data["guidance"],
+        max_points=fraction(data["max"]),
+        dimensions=[
+            DimensionText(
+                code=d["code"],
+                name=d["name"],
+                levels={int(value): label for value, label in d["levels"]},
+            )
+            for d in data["dimensions"]
+        ],
     )
 
 
@@ -306,16 +336,28 @@ def _member_from(data: dict) -> Member:
 # --- the whole report ----------------------------------------------------------------------------
 
 
-def report_to_data(report: Report, known: dict | None = None) -> dict:
-    """Everything the report shows, as JSON-ready data (no model objects, exact figures).
+def report_to_data(
+    report: Report, known: dict | None = None, snapshot_format: int = FORMAT
+) -> dict:
+    """Everything the report shows, as JSON-ready data (no model objects, exact figures), in
+    `snapshot_format` (format 1 only to check that old snapshots still read the same).
 
     `known` keeps what is the same in the reports of one batch (reports.batch) between them:
     the data of a group member (the same evaluation with the same summary) and of a question's
     texts (the same framework). Each report's data is its own dict; the texts of questions
     are shared between them, as they are with the framework's spec (never changed in place)."""
+    if snapshot_format not in FORMATS:
+        raise UnknownSnapshotFormat(f"Unknown snapshot format {snapshot_format!r}.")
     info = report.evaluation
+    framework = {
+        "key": info.framework.key,
+        "version": info.framework.version,
+        "checksum": info.framework.checksum,
+    }
+    if snapshot_format == 1:
+        framework["name"] = info.framework.name
     return {
-        "format": FORMAT,
+        "format": snapshot_format,
         "complete": report.result.complete,
         "total": fraction_text(report.result.points),
         "max_points": fraction_text(report.result.max_points),
@@ -332,16 +374,12 @@ def report_to_data(report: Report, known: dict | None = None) -> dict:
             "result_level": info.result_level,
             "published_at": info.published_at.isoformat() if info.published_at else None,
         },
-        "framework": {
-            "key": info.framework.key,
-            "version": info.framework.version,
-            "checksum": info.framework.checksum,
-            "name": info.framework.name,
-        },
+        "framework": framework,
         "result": result_to_data(report.result),
-        "areas": [_area(area) for area in report.areas],
+        "areas": [_area(area, snapshot_format) for area in report.areas],
         "questions": [
-            _question_data(row, info.framework.checksum, known) for row in report.questions
+            _question_data(row, info.framework.checksum, known, snapshot_format)
+            for row in report.questions
         ],
         "interviews": [
             [item.role, item.count, _date_text(item.first), _date_text(item.last)]
@@ -373,13 +411,25 @@ class UnknownSnapshotFormat(ValueError):
     pass
 
 
+def snapshot_texts(data: dict) -> FrameworkTexts | None:
+    """The framework's texts a snapshot refers to (format 2; one query), None when it holds
+    them itself (format 1). Raises reports.texts.SnapshotFrameworkError when the framework
+    version is missing or its checksum is not the snapshot's."""
+    if data.get("format") not in FORMATS:
+        raise UnknownSnapshotFormat(f"Unknown snapshot format {data.get('format')!r}.")
+    if data["format"] == 1:
+        return None
+    framework = data["framework"]
+    return framework_texts(framework["key"], framework["version"], framework["checksum"])
+
+
 def report_from_data(data: dict) -> Report:
     """The report a snapshot holds, to render exactly as it was published."""
-    if data.get("format") != FORMAT:
-        raise UnknownSnapshotFormat(f"Unknown snapshot format {data.get('format')!r}.")
+    texts = snapshot_texts(data)
     result = result_from_data(data["result"])
     info = data["evaluation"]
     group = data["group"]
+    framework = data["framework"]
     return Report(
         evaluation=EvaluationInfo(
             id=info["id"],
@@ -391,11 +441,16 @@ def report_from_data(data: dict) -> Report:
             status=info["status"],
             result_level=info["result_level"],
             published_at=_datetime(info["published_at"]),
-            framework=FrameworkInfo(**data["framework"]),
+            framework=FrameworkInfo(
+                key=framework["key"],
+                version=framework["version"],
+                checksum=framework["checksum"],
+                name=framework["name"] if texts is None else dict(texts.name),
+            ),
         ),
         result=result,
-        areas=[_area_from(area, result) for area in data["areas"]],
-        questions=[_question_from(row, result) for row in data["questions"]],
+        areas=[_area_from(area, result, texts) for area in data["areas"]],
+        questions=[_question_from(row, result, texts) for row in data["questions"]],
         interviews=[
             InterviewSummary(role, count, _date(first), _date(last))
             for role, count, first, last in data["interviews"]

@@ -2,7 +2,8 @@
 
 - `build(evaluation)`: the live report as JSON-ready data (reports.frozen), with `format`,
   `complete` and `total` at the top; `build_many(evaluations)` the same for many at once;
-- `render(version)`: the version's PDF and workbook, made from its data alone;
+- `render(version)`: the version's PDF and workbook, made from its data alone (with, for
+  format 2, the texts of its framework version);
 - `changes(previous, data)`: what changed since the previous version, as data (codes and
   values) that `describe_change` turns into a sentence in the reader's language.
 """
@@ -73,10 +74,17 @@ def render(version) -> dict:
 
 def _areas(data: dict) -> dict[str, tuple[str | None, dict]]:
     """{area code: (points as fraction text, or None when nothing is scored; name)}"""
+    from kommunekompass.reports.frozen import snapshot_texts
+
+    texts = snapshot_texts(data) if data.get("areas") else None
     found = {}
     for area in data.get("areas", []):
-        code = area["area"]["code"]
-        found[code] = (_area_points(data, code), area["area"]["name"])
+        if texts is None:  # format 1: the snapshot holds the framework's texts
+            code, name = area["area"]["code"], area["area"]["name"]
+        else:  # format 2: they are the framework version's
+            code = area["area"]
+            name = dict(texts.areas[code].name)
+        found[code] = (_area_points(data, code), name)
     return found
 
 
