@@ -195,12 +195,13 @@ def test_control_characters_of_older_data_are_written_visibly(client, typed, set
     """Text stored before the forms refused control characters: the workbook still answers,
     showing each as [U+000B]."""
     w = typed
-    Score.objects.filter(evaluation=w.draft, reason=w.reasons[0]).update(reason="a\x0bb\x00c\x1b")
+    # (No NUL: PostgreSQL text cannot hold it, so no older data can.)
+    Score.objects.filter(evaluation=w.draft, reason=w.reasons[0]).update(reason="a\x0bb\x01c\x1b")
     Finding.objects.filter(text=w.findings[0]).update(text="=x\x0b")
     Project.objects.filter(pk=w.project.pk).update(title="Nærvær\x0c")
     client.force_login(w.eva)
     values = assert_no_formulas(download(client, reverse("reports:xlsx", args=[w.draft.pk])))
-    assert "a[U+000B]b[U+0000]c[U+001B]" in values
+    assert "a[U+000B]b[U+0001]c[U+001B]" in values
     assert "=x[U+000B]" in values
     values = assert_no_formulas(programme_xlsx(w.programme, today=TODAY, language="en"))
     assert "Nærvær[U+000C]" in values

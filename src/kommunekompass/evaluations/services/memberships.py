@@ -49,7 +49,11 @@ def grant_membership(*, user, person_user, municipality, role) -> Membership:
 def change_membership(*, user, membership, role) -> bool:
     _check_role(role)
     with transaction.atomic():
-        stored = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        stored = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=membership.pk)
+        )
         if stored.role == role:
             return False
         old = {"role": stored.role}

@@ -40,7 +40,11 @@ def add_member(user, municipality, fields: dict) -> GroupMember:
 def change_member(user, member, fields: dict) -> GroupMember:
     """Change a member, their group, function or linked account."""
     with transaction.atomic():
-        current = GroupMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+        current = (
+            GroupMember.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=member.pk)
+        )
         old = state(current, MEMBER_FIELDS)
         set_fields(current, fields, MEMBER_FIELDS)
         validate(current)
@@ -60,7 +64,11 @@ def change_member(user, member, fields: dict) -> GroupMember:
 
 def remove_member(user, member) -> None:
     with transaction.atomic():
-        current = GroupMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+        current = (
+            GroupMember.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=member.pk)
+        )
         record(
             current.programme_id,
             user,

@@ -254,7 +254,9 @@ def change_row(user, row, fields: dict):
     model = type(row)
     _added, changed, _deleted = ROW_ACTIONS[model]
     with transaction.atomic():
-        current = model.objects.select_for_update().select_related("project").get(pk=row.pk)
+        current = (
+            model.objects.select_for_update(of=("self",)).select_related("project").get(pk=row.pk)
+        )
         old = state(current, ROW_FIELDS[model])
         set_fields(current, fields, ROW_FIELDS[model])
         validate(current)
@@ -279,7 +281,9 @@ def delete_row(user, row) -> None:
     model = type(row)
     _added, _changed, deleted = ROW_ACTIONS[model]
     with transaction.atomic():
-        current = model.objects.select_for_update().select_related("project").get(pk=row.pk)
+        current = (
+            model.objects.select_for_update(of=("self",)).select_related("project").get(pk=row.pk)
+        )
         old = state(current, ROW_FIELDS[model])
         if model is Indicator:
             old["measurements"] = {
