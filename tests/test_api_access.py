@@ -137,3 +137,35 @@ def test_a_measurement_file_with_an_error_writes_nothing(client, programme, toke
     body = json.loads(response.content)
     assert body["errors"] and "3" in body["errors"][0]["message"]
     assert Measurement.objects.filter(indicator=w.indicator).count() == 1
+
+
+def test_an_administrator_imports_results_all_or_nothing(client, programme, tokens):
+    from pathlib import Path
+
+    import kommunekompass.imports as imports_app
+    from kommunekompass.evaluations.models import Evaluation
+    from tests.factories import make_municipality
+
+    midtre = make_municipality("Midtre Gauldal", "5027")
+    example = Path(imports_app.__file__).parent / "examples" / "midtre-gauldal-2023.csv"
+    url = "/api/imports/results?framework=kommunekompass&framework_version=2020"
+
+    def post(content, name="r.csv", query=""):
+        upload = SimpleUploadedFile(name, content, "text/csv")
+        return call(client, tokens, "admin", "post", url + query, data={"file": upload})
+
+    broken = example.read_bytes().replace(b";10,0", b";tio", 1)
+    response = post(broken)
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["row"] == 2 and error["column"] == "poeng"
+    assert not Evaluation.objects.filter(municipality=midtre).exists()
+
+    assert post(example.read_bytes(), query="&dry_run=true").status_code == 200
+    assert not Evaluation.objects.filter(municipality=midtre).exists()
+    response = post(example.read_bytes())
+    assert response.status_code == 201
+    created = Evaluation.objects.get(municipality=midtre)
+    assert response.json()["evaluation_ids"] == [created.pk] and created.published_version == 1
+    assert post(example.read_bytes()).status_code == 422  # already there: nothing written
+    assert Evaluation.objects.filter(municipality=midtre).count() == 1

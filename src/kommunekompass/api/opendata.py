@@ -211,9 +211,12 @@ class _Regeneration:
 
 
 def _already_queued(framework_id: int) -> bool:
+    """Is the framework's regeneration queued in the same savepoint already (a batch
+    publication saves many evaluations in one)?"""
+    current = set(connection.savepoint_ids)
     return any(
-        getattr(callback, "framework_id", None) == framework_id
-        for _ids, callback, *_rest in connection.run_on_commit
+        getattr(callback, "framework_id", None) == framework_id and set(ids) == current
+        for ids, callback, *_rest in connection.run_on_commit
     )
 
 
