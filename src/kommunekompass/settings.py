@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "kommunekompass.imports",
     "kommunekompass.improvement",
     "kommunekompass.forecasts",
+    "kommunekompass.api",
+    # django-ninja: its Swagger UI is served from its own static files (no CDN).
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -300,3 +303,6 @@ MEASUREMENT_IMPORT_LIMITS = {
 }
 # Uploads waiting for confirmation are removed after this many seconds.
 IMPORT_PENDING_MAX_AGE = _int("KOMMUNEKOMPASS_IMPORT_PENDING_MAX_AGE", 24 * 60 * 60)
+
+# Named in the attribution text of the open-data files (NLOD 2.0): who makes them available.
+OPEN_DATA_PUBLISHER = os.environ.get("KOMMUNEKOMPASS_OPEN_DATA_PUBLISHER", "Kommunekompass")

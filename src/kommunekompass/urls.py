@@ -17,4 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # The JSON API (/api/), API tokens (/accounts/api-tokens/) and open data (/open-data/).
+    path("", include("kommunekompass.api.urls")),
 ]
