@@ -22,7 +22,7 @@ from kommunekompass.reports.shapes import Report, unscored
 from kommunekompass.scoring.engine import find
 
 # Raise when the report's templates change, so cached bodies of versions are rendered anew.
-BODY_VERSION = "4"
+BODY_VERSION = "5"
 BODY_TIMEOUT = 24 * 3600
 
 
