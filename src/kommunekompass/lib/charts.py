@@ -31,7 +31,7 @@ def number(value: float, decimals: int, language: str) -> str:
     return text.replace(".", ",") if language.startswith(("nb", "nn", "no", "sv")) else text
 
 
-def png(figure: Figure, dpi: int = 200) -> bytes:
+def png(figure: Figure, dpi: int = 150) -> bytes:
     """The figure as a PNG image (for documents that cannot hold SVG, such as .docx)."""
     buffer = io.BytesIO()
     with rc_context(RC):
