@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 from kommunekompass.evaluations.models import Evaluation, Finding
 from kommunekompass.improvement import measures
-from kommunekompass.improvement.charts import decimals_needed, indicator_chart
+from kommunekompass.improvement.charts import indicator_chart
 from kommunekompass.improvement.models import (
     GroupMember,
     Indicator,
@@ -34,10 +34,11 @@ class IndicatorRow:
 
     @property
     def places(self) -> int:
-        """The decimals that show every figure of the indicator as stored: 7,0 beside 7,6."""
+        """One number of decimals for every figure of the indicator (measures.indicator_decimals):
+        7,0 beside 7,6 for sick leave."""
         figures = [value for _date, value in self.values]
         figures += [self.indicator.baseline, self.indicator.target]
-        return decimals_needed([float(f) for f in figures if f is not None], most=4)
+        return measures.indicator_decimals(self.indicator.kind, self.indicator.unit, figures)
 
 
 @dataclass

@@ -47,6 +47,7 @@ class PublicIndicator:
     higher_is_better: bool
     baseline: Decimal | None
     target: Decimal | None
+    kind: str = "custom"  # decides the decimals its figures are shown with
 
 
 @dataclass
@@ -80,6 +81,7 @@ def _public_row(row: IndicatorRow) -> IndicatorRow:
         higher_is_better=indicator.higher_is_better,
         baseline=indicator.baseline,
         target=indicator.target,
+        kind=indicator.kind,
     )
     return IndicatorRow(public, row.status, row.values)
 

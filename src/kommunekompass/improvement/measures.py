@@ -166,3 +166,29 @@ def measured_value(
     if kind in COUNT_KINDS and (value < 0 or value != value.to_integral_value()):
         raise BadMeasurement(_("A number of deviations is a whole number, 0 or more."))
     return value.quantize(VALUE_PLACES, ROUND_HALF_UP), None, None
+
+
+# --- How many decimals an indicator's figures are shown with -----------------------------------
+
+# Per cent (sick leave, presence, or any "%" unit): one decimal, as the statistics give it
+# (7,4 %). Experienced quality K = O / F: two (0,82). Counts: whole numbers. Anything else:
+# the fewest decimals (at most two) that show its figures as they were entered.
+MOST_DECIMALS = 2
+
+
+def _decimals_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def indicator_decimals(kind: str, unit: str, values) -> int:
+    """The one number of decimals every figure of an indicator (baseline, target, measurements,
+    change) is shown with, from its kind, its unit and its values (None left out)."""
+    figures = [Decimal(str(v)) for v in values if v is not None]
+    if kind in PERCENT_KINDS or (unit or "").strip() in ("%", "prosent", "procent", "per cent"):
+        return 1
+    if kind == "experienced_quality":
+        return 2
+    if kind in COUNT_KINDS:
+        return 0 if all(f == f.to_integral_value() for f in figures) else 1
+    return min(max((_decimals_of(f) for f in figures), default=0), MOST_DECIMALS)

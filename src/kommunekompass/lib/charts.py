@@ -31,6 +31,16 @@ def number(value: float, decimals: int, language: str) -> str:
     return text.replace(".", ",") if language.startswith(("nb", "nn", "no", "sv")) else text
 
 
+def png(figure: Figure, dpi: int = 150) -> bytes:
+    """The figure as a PNG image (for documents that cannot hold SVG, such as .docx)."""
+    buffer = io.BytesIO()
+    with rc_context(RC):
+        figure.savefig(
+            buffer, format="png", dpi=dpi, facecolor="white", metadata={"Software": None}
+        )
+    return buffer.getvalue()
+
+
 def svg(figure: Figure, salt: str) -> str:
     buffer = io.StringIO()
     with rc_context({**RC, "svg.hashsalt": salt}):

@@ -65,10 +65,17 @@ def _fetcher():
     return StaticFilesOnly()
 
 
+# Every PDF the app writes is tagged (PDF/UA-1): a structure tree that screen readers follow,
+# the document's language (from <html lang>), its title (from <title>, shown instead of the
+# file name), bookmarks from the headings, and the alternative text of each image (its alt).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(html: str) -> bytes:
-    """Render `html` to PDF bytes. Relative URLs resolve against file:///, so
+    """Render `html` to tagged PDF bytes. Relative URLs resolve against file:///, so
     `/static/kommunekompass/x.png` becomes file:///static/kommunekompass/x.png and is served
     from the static files; any other URL is refused (WeasyPrint leaves it out and logs it)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf()
+    document = HTML(string=html, base_url="file:///", url_fetcher=_fetcher())
+    return document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -1,17 +1,33 @@
-"""The report's charts as SVG, drawn with matplotlib (see lib.charts). No database access:
-each function takes plain numbers and labels."""
+"""The report's charts, drawn with matplotlib (see lib.charts). No database access: each
+function takes plain numbers and labels.
+
+Each chart has a `*_figure` function that draws the matplotlib figure, so the web page and the
+PDF (SVG, text kept as text) and the Word document (PNG) show the same drawing; the
+`*_chart` functions give the SVG.
+"""
 
 from __future__ import annotations
 
 import math
+import textwrap
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from kommunekompass.lib.charts import ACCENT, GROUP, INK, MUTED, RC, number, svg
 
+# Radar labels: wrapped to this many characters a line, in this size (points). The chart is
+# printed about 150 mm wide (a scale of 0.85), so 10 pt labels print at about 8.5 pt.
+RADAR_LABEL_WIDTH = 16
+RADAR_LABEL_SIZE = 10
 
-def radar_chart(
+
+def wrap_label(text: str, width: int = RADAR_LABEL_WIDTH) -> str:
+    """A long label on several lines of at most `width` characters (a longer word stays whole)."""
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=True) or text
+
+
+def radar_figure(
     labels: list[str],
     values: list[float],
     averages: list[float] | None,
@@ -19,11 +35,11 @@ def radar_chart(
     name: str,
     group_label: str,
     language: str = "nb",
-) -> str:
+) -> Figure:
     """A radar of the areas, each as per cent of its maximum, with the group's average."""
     with rc_context(RC):
-        figure = Figure(figsize=(6.6, 5.6))
-        figure.subplots_adjust(left=0.16, right=0.84, top=0.88, bottom=0.2)
+        figure = Figure(figsize=(7.0, 6.4))
+        figure.subplots_adjust(left=0.2, right=0.8, top=0.86, bottom=0.2)
         axes = figure.add_subplot(projection="polar")
         count = len(labels)
         angles = [2 * math.pi * i / count for i in range(count)]
@@ -32,10 +48,10 @@ def radar_chart(
         axes.set_theta_direction(-1)
         axes.set_ylim(0, 100)
         axes.set_yticks([20, 40, 60, 80, 100])
-        axes.set_yticklabels(["20", "40", "60", "80", "100"], color=MUTED, fontsize=7)
+        axes.set_yticklabels(["20", "40", "60", "80", "100"], color=MUTED, fontsize=8)
         axes.set_xticks(angles)
-        axes.set_xticklabels(labels, fontsize=7.5)
-        axes.tick_params(axis="x", pad=14)
+        axes.set_xticklabels([wrap_label(label) for label in labels], fontsize=RADAR_LABEL_SIZE)
+        axes.tick_params(axis="x", pad=16)
         axes.plot(closed, values + values[:1], color=ACCENT, linewidth=2, label=name)
         axes.fill(closed, values + values[:1], color=ACCENT, alpha=0.15)
         if averages:
@@ -48,20 +64,32 @@ def radar_chart(
                 label=group_label,
             )
         axes.grid(color=MUTED, alpha=0.5)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
-        return svg(figure, "radar")
+        axes.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.2),
+            ncol=2,
+            frameon=False,
+            fontsize=RADAR_LABEL_SIZE,
+        )
+        return figure
 
 
-def history_chart(
+def radar_chart(labels, values, averages, *, name, group_label, language="nb") -> str:
+    figure = radar_figure(
+        labels, values, averages, name=name, group_label=group_label, language=language
+    )
+    return svg(figure, "radar")
+
+
+def history_figure(
     years: list[int],
     points: list[float],
     current: list[bool],
     maximum: float,
     *,
-    salt: str,
     versions: list[str] | None = None,
     language: str = "nb",
-) -> str:
+) -> Figure:
     """Bars of one area's points at each evaluation, the current one highlighted. Where the
     framework version changes between two bars, a dashed line marks the break."""
     with rc_context(RC):
@@ -100,10 +128,26 @@ def history_chart(
         axes.axhline(maximum, color=MUTED, linewidth=0.8, linestyle=":")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_xlim(-0.6, max(len(years), 3) - 0.4)
-        return svg(figure, salt)
+        return figure
 
 
-def ranking_chart(
+def history_chart(years, points, current, maximum, *, salt, versions=None, language="nb") -> str:
+    figure = history_figure(years, points, current, maximum, versions=versions, language=language)
+    return svg(figure, salt)
+
+
+# The ranking: one bar a municipality, named, its axis from 0. Its height grows with the group.
+RANKING_WIDTH = 7.0  # inches
+RANKING_ROW = 0.16  # inches a municipality
+RANKING_MARGIN = 0.9  # inches above and below the bars (average label, axis)
+RANKING_TALL = 24  # from this many municipalities the chart takes a page of its own in print
+
+
+def ranking_height(count: int) -> float:
+    return RANKING_MARGIN + RANKING_ROW * max(count, 3)
+
+
+def ranking_figure(
     names: list[str],
     totals: list[float],
     highlight: int,
@@ -111,48 +155,61 @@ def ranking_chart(
     *,
     average_label: str,
     language: str = "nb",
-) -> str:
-    """The group's totals, highest first, with this municipality (index `highlight`) marked."""
+) -> Figure:
+    """The group's totals, highest first, as horizontal bars from 0, every municipality named,
+    each bar with its points; this municipality (index `highlight`) marked."""
     with rc_context(RC):
-        figure = Figure(figsize=(7.2, 3.6))
-        labelled = len(totals) <= 20
-        figure.subplots_adjust(left=0.08, right=0.99, top=0.93, bottom=0.42 if labelled else 0.06)
+        height = ranking_height(len(totals))
+        figure = Figure(figsize=(RANKING_WIDTH, height))
+        longest = max((len(n) for n in names), default=10)
+        left = min(0.4, (0.35 + 0.065 * longest) / RANKING_WIDTH)
+        figure.subplots_adjust(left=left, right=0.95, top=1 - 0.45 / height, bottom=0.4 / height)
         axes = figure.add_subplot()
         positions = list(range(len(totals)))
         colors = [ACCENT if i == highlight else MUTED for i in positions]
-        axes.bar(positions, totals, color=colors, width=0.8)
+        axes.barh(positions, totals, color=colors, height=0.75)
+        axes.invert_yaxis()  # highest at the top
+        axes.set_yticks(positions)
+        axes.set_yticklabels(names, fontsize=8)
+        marked = axes.get_yticklabels()[highlight]
+        marked.set_fontweight("bold")
+        marked.set_color(ACCENT)
+        for index, value in enumerate(totals):
+            axes.annotate(
+                number(value, 0, language),
+                (value, index),
+                ha="left",
+                va="center",
+                fontsize=7,
+                fontweight="bold" if index == highlight else "normal",
+                color=ACCENT if index == highlight else INK,
+                xytext=(2, 0),
+                textcoords="offset points",
+            )
+        top = max(totals, default=0) or 1
+        axes.set_xlim(0, top * 1.1)  # from 0: the bars' lengths compare honestly
+        axes.set_ylim(len(totals) - 0.5, -0.5)
         if average is not None:
-            axes.axhline(average, color=GROUP, linestyle="--", linewidth=1.5)
+            axes.axvline(average, color=GROUP, linestyle="--", linewidth=1.5)
             axes.annotate(
                 f"{average_label}: {number(average, 0, language)}",
-                (len(totals) - 0.5, average),
-                ha="right",
+                (average, -0.5),
+                ha="center",
                 va="bottom",
                 fontsize=8,
                 color=INK,
-                xytext=(0, 2),
+                xytext=(0, 3),
                 textcoords="offset points",
+                annotation_clip=False,
             )
-        if labelled:
-            axes.set_xticks(positions)
-            axes.set_xticklabels(names, rotation=45, ha="right", fontsize=7)
-            marked = axes.get_xticklabels()[highlight]
-            marked.set_fontweight("bold")
-            marked.set_color(ACCENT)
-        else:
-            axes.set_xticks([])
-        axes.annotate(
-            number(totals[highlight], 0, language),
-            (highlight, totals[highlight]),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            fontweight="bold",
-            color=ACCENT,
-            xytext=(0, 2),
-            textcoords="offset points",
-        )
-        low = min(totals) if totals else 0
-        axes.set_ylim(max(0, low * 0.85 if len(totals) > 1 else 0), max(totals) * 1.12)
+        axes.tick_params(axis="y", length=0)
         axes.spines[["top", "right"]].set_visible(False)
-        return svg(figure, "ranking")
+        axes.xaxis.set_major_formatter(lambda value, _position: number(value, 0, language))
+        return figure
+
+
+def ranking_chart(names, totals, highlight, average, *, average_label, language="nb") -> str:
+    figure = ranking_figure(
+        names, totals, highlight, average, average_label=average_label, language=language
+    )
+    return svg(figure, "ranking")

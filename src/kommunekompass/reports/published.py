@@ -22,7 +22,7 @@ from kommunekompass.reports.shapes import Report, unscored
 from kommunekompass.scoring.engine import find
 
 # Raise when the report's templates change, so cached bodies of versions are rendered anew.
-BODY_VERSION = "4"
+BODY_VERSION = "5"
 BODY_TIMEOUT = 24 * 3600
 
 
@@ -136,6 +136,71 @@ def stored_file(version: PublishedVersion, kind: str, *, may_render: bool = Fals
         if not _exists(getattr(version, kind)):
             raise RuntimeError(f"The {kind} of {version} could not be rendered.")
     return getattr(version, kind).open("rb")
+
+
+# --- The Word document of a version ------------------------------------------------------------
+# Not a field of the version (the model keeps the PDF and the workbook): stored beside them in
+# the same folder, under a name made from the version, rendered once from the snapshot in the
+# site's language, as the PDF is.
+
+
+def docx_path(version: PublishedVersion) -> str:
+    from kommunekompass.evaluations.models.records import published_file_path
+    from kommunekompass.reports.snapshot import version_filename
+
+    return published_file_path(version, version_filename(version, "docx"))
+
+
+def render_docx_file(version: PublishedVersion) -> bytes:
+    from django.conf import settings
+    from django.utils import translation
+
+    from kommunekompass.reports.word import render_docx
+
+    data = PublishedVersion.objects.values_list("data", flat=True).get(pk=version.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_docx(report_from_data(data), version=version)
+
+
+def store_docx(version: PublishedVersion) -> bool:
+    """Render and keep the version's Word document if it is not stored yet, under the
+    version's row lock (a concurrent caller waits and finds it made). True if rendered here."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    path = docx_path(version)
+    with transaction.atomic():
+        PublishedVersion.objects.select_for_update().get(pk=version.pk)
+        if default_storage.exists(path):
+            return False
+        default_storage.save(path, ContentFile(render_docx_file(version)))
+    return True
+
+
+def docx_file_path(version: PublishedVersion) -> str:
+    """Where the stored Word document is on disk."""
+    from django.core.files.storage import default_storage
+
+    return default_storage.path(docx_path(version))
+
+
+def is_docx_stored(version: PublishedVersion) -> bool:
+    from django.core.files.storage import default_storage
+
+    return default_storage.exists(docx_path(version))
+
+
+def stored_docx(version: PublishedVersion, *, may_render: bool = False):
+    """The version's Word document, open for reading; rendered now when `may_render` (a
+    logged-in reader), else NotStored: an anonymous request never renders."""
+    from django.core.files.storage import default_storage
+
+    path = docx_path(version)
+    if not default_storage.exists(path):
+        if not may_render:
+            raise NotStored(f"The docx of {version} is not stored.")
+        store_docx(version)
+    return default_storage.open(path, "rb")
 
 
 @dataclass

@@ -2,66 +2,35 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kommunekompass.forecasts.display import chart as forecast_chart
 from kommunekompass.frameworks.spec import pick_text
+from kommunekompass.lib.charts import svg
 from kommunekompass.lib.numbers import format_points
-from kommunekompass.reports import charts
+from kommunekompass.reports import figures
 from kommunekompass.reports.data import Report
 
 
-def _percent(points, maximum) -> float:
-    return float(points) / float(maximum) * 100 if maximum else 0.0
-
-
 def chart_svgs(report: Report, language: str) -> dict:
-    """All charts of the report as inline SVG strings."""
-    name = f"{report.evaluation.municipality_name} {report.evaluation.year}"
-    radar = charts.radar_chart(
-        [
-            textwrap.fill(f"{area.spec.code}. {pick_text(area.spec.name, language)}", 18)
-            for area in report.areas
-        ],
-        [_percent(area.result.points, area.result.max_points) for area in report.areas],
-        [
-            _percent(area.group_average, area.result.max_points)
-            for area in report.areas
-            if area.group_average is not None
-        ]
-        or None,
-        name=name,
-        group_label=_("Average, %(group)s") % {"group": report.group_name},
-        language=language,
-    )
-    histories = {
-        area.spec.code: charts.history_chart(
-            [point.year for point in area.history],
-            [float(point.points) for point in area.history],
-            [point.current for point in area.history],
-            float(area.result.max_points),
-            versions=[point.version for point in area.history],
-            salt=f"history-{area.spec.code}",
-            language=language,
-        )
-        for area in report.areas
+    """All charts of the report as inline SVG strings, with their alternative texts
+    ("radar_alt", "ranking_alt", "history_alts")."""
+    radar = figures.radar(report, language)
+    ranking = figures.ranking(report, language)
+    histories = {area.spec.code: figures.history(area, language) for area in report.areas}
+    return {
+        "radar": svg(radar.draw(), "radar"),
+        "radar_alt": radar.alt,
+        "histories": {
+            code: svg(figure.draw(), f"history-{code}") for code, figure in histories.items()
+        },
+        "history_alts": {code: figure.alt for code, figure in histories.items()},
+        "ranking": svg(ranking.draw(), "ranking") if ranking else "",
+        "ranking_alt": ranking.alt if ranking else "",
+        "ranking_tall": bool(ranking and ranking.tall),
     }
-    highlight = next(i for i, m in enumerate(report.group) if m.key == report.evaluation.id)
-    if len(report.group) < 2:
-        return {"radar": radar, "histories": histories, "ranking": ""}
-    ranking = charts.ranking_chart(
-        [m.name for m in report.group],
-        [float(m.total) for m in report.group],
-        highlight,
-        float(report.group_average_total) if report.group_average_total is not None else None,
-        average_label=_("Average"),
-        language=language,
-    )
-    return {"radar": radar, "histories": histories, "ranking": ranking}
 
 
 def standing_text(report: Report, language: str) -> str:
@@ -91,6 +60,7 @@ def report_context(report: Report, language: str | None = None, *, version=None)
     svgs = chart_svgs(report, language)
     for area in report.areas:
         area.history_svg = svgs["histories"][area.spec.code]
+        area.history_alt = svgs["history_alts"][area.spec.code]
     forecast = report.forecast_result
     return {
         "report": report,
@@ -100,7 +70,10 @@ def report_context(report: Report, language: str | None = None, *, version=None)
         "forecast_svg": forecast_chart(forecast, salt="report-forecast") if forecast else "",
         "framework_name": pick_text(report.framework.name, language),
         "radar_svg": svgs["radar"],
+        "radar_alt": svgs["radar_alt"],
         "ranking_svg": svgs["ranking"],
+        "ranking_alt": svgs["ranking_alt"],
+        "ranking_tall": svgs["ranking_tall"],
         "standing_text": standing_text(report, language),
     }
 
@@ -114,7 +87,11 @@ def render_body(report: Report, *, version=None) -> str:
 def render_html(report: Report, request=None, *, standalone: bool = False, version=None) -> str:
     """The report as HTML: inside the site's layout, or as a standalone document for print."""
     if standalone:
-        context = {**report_context(report, version=version), "charts_as_images": True}
+        context = {
+            **report_context(report, version=version),
+            "charts_as_images": True,
+            "print_layout": True,
+        }
         return render_to_string("reports/report_print.html", context, request)
     body = render_body(report, version=version)
     context = {"report": report, "info": report.evaluation, "body": body, "version": version}

@@ -12,6 +12,8 @@ Retry-After); a logged-in user renders one thing at a time (a second request mea
 429). See docs/reliability.md.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
@@ -29,10 +31,12 @@ from kommunekompass.reports.data import build_report, report_from_data
 from kommunekompass.reports.render import render_body, render_pdf
 from kommunekompass.reports.snapshot import describe_change, file_stem
 from kommunekompass.reports.spreadsheet import render_xlsx
+from kommunekompass.reports.word import render_docx
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -219,21 +223,31 @@ def _busy(request):
     return response
 
 
+def is_stored(version, kind: str) -> bool:
+    if kind == "docx":
+        return published.is_docx_stored(version)
+    return published.is_stored(version, kind)
+
+
 def _serve_version_file(request, evaluation, version, kind: str):
     """The version's stored file. A missing one is rendered for a logged-in reader (one at a
     time per user), never for an anonymous request."""
+    stored_file = (
+        published.stored_docx if kind == "docx" else partial(published.stored_file, kind=kind)
+    )
     try:
-        if request.user.is_authenticated and not published.is_stored(version, kind):
+        if request.user.is_authenticated and not is_stored(version, kind):
             with _rendering_slot(request.user):
-                handle = published.stored_file(version, kind, may_render=True)
+                handle = stored_file(version, may_render=True)
         else:
-            handle = published.stored_file(version, kind)
+            handle = stored_file(version)
     except published.NotStored:
         return _not_stored(request)
     except Busy:
         return _busy(request)
     name = f"{file_stem(evaluation.municipality.name, evaluation.year, f'-v{version.number}')}"
-    published.remember_file(evaluation.pk, version.number, kind, handle.path, f"{name}.{kind}")
+    path = published.docx_file_path(version) if kind == "docx" else handle.path
+    published.remember_file(evaluation.pk, version.number, kind, path, f"{name}.{kind}")
     return _file_response(handle, f"{name}.{kind}", kind)
 
 
@@ -278,10 +292,11 @@ def _live_file(request, pk, kind):
     # A draft: only its own people get here (get_evaluation answers 404 to anyone else,
     # anonymous visitors included).
     evaluation, _access = get_evaluation(request.user, pk, "result")
-    if kind == "pdf":
+    if kind in ("pdf", "docx"):
+        render = render_pdf if kind == "pdf" else render_docx
         try:
             with _rendering_slot(request.user):
-                content = render_pdf(build_report(evaluation, request.GET.get("group")))
+                content = render(build_report(evaluation, request.GET.get("group")))
         except Busy:
             return _busy(request)
     else:
@@ -297,6 +312,10 @@ def report_pdf(request, pk):
 
 def report_xlsx(request, pk):
     return _live_file(request, pk, "xlsx")
+
+
+def report_docx(request, pk):
+    return _live_file(request, pk, "docx")
 
 
 def compare_today(request, pk):

@@ -34,3 +34,18 @@ def is_unscored(node) -> bool:
     from kommunekompass.reports.shapes import unscored
 
     return unscored(node)
+
+
+@register.filter
+def labelled_svg(svg: str, label: str):
+    """An inline <svg> chart that assistive technology reads as one image with `label` as its
+    text (role="img", aria-label, and a <title> for those that read it)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    if not svg:
+        return ""
+    text = escape(label or "")
+    opening_end = svg.index(">", svg.index("<svg")) + 1
+    opening = svg[:opening_end].replace("<svg", f'<svg role="img" aria-label="{text}"', 1)
+    return mark_safe(f"{opening}<title>{text}</title>{svg[opening_end:]}")  # noqa: S308

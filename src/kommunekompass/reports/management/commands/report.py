@@ -1,4 +1,5 @@
-"""`kommunekompass report`: render evaluation reports as PDF, XLSX or HTML, one or many."""
+"""`kommunekompass report`: render evaluation reports as PDF, XLSX, DOCX (Word) or HTML, one or
+many."""
 
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from kommunekompass.reports.published import is_public
 from kommunekompass.reports.render import render_html, render_pdf
 from kommunekompass.reports.spreadsheet import render_xlsx
 from kommunekompass.reports.views import report_filename
+from kommunekompass.reports.word import render_docx
 
 RENDERERS = {
     "pdf": lambda report, version: render_pdf(report, version=version),
     "xlsx": lambda report, version: render_xlsx(report, version=version),
+    "docx": lambda report, version: render_docx(report, version=version),
     "html": lambda report, version: render_html(report, standalone=True, version=version).encode(
         "utf-8"
     ),
