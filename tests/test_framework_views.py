@@ -13,7 +13,7 @@ def area_url(framework, code):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["home", "frameworks:list", "frameworks:detail", "frameworks:area"]
+    "url_name", ["frameworks:list", "frameworks:detail", "frameworks:area"]
 )
 def test_it_sends_anonymous_visitors_to_the_login_page(client, kommunekompass_framework, url_name):
     args = {
