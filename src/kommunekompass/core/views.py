@@ -11,11 +11,15 @@ from kommunekompass.evaluations.access import is_evaluator
 from kommunekompass.frameworks.models import Framework
 
 
+def today():
+    return timezone.localdate()
+
+
 def home(request):
     """A signed-in person's own page; anonymous visitors get the public front page."""
     if not request.user.is_authenticated:
         return front_page(request)
-    context = home_context(request.user, timezone.localdate())
+    context = home_context(request.user, today())
     context.update(
         {
             "can_create": is_evaluator(request.user),
