@@ -82,7 +82,7 @@ def test_the_front_page_keeps_its_query_count_flat(
     django_assert_max_num_queries,  # noqa: F811
 ):
     client.get(reverse("home"))  # computes and stores the summaries
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(6) as few:
         client.get(reverse("home"))
     baseline = len(few)
     framework = group_world["framework"]

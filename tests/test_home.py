@@ -130,7 +130,7 @@ def test_people_of_elsewhere_see_nothing_of_fjordvik(client, home, role):
 
 def test_the_home_page_keeps_its_query_count_flat(client, home, django_assert_max_num_queries):
     client.force_login(home.coordinator)
-    with django_assert_max_num_queries(16) as few:
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("home"))
     baseline = len(few)
     for number in range(5):
