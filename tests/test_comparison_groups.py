@@ -210,6 +210,8 @@ def test_who_may_change_a_group(client, groups, role, status):
             "members": ["Fjordvik kommune", "Sunndal kommune"],
         }
         assert entry.new["members"] == ["Bergen kommune"]
+        page = client.get(url).content.decode()
+        assert "Comparison group changed" in page and "Comparison group created" in page
     else:
         assert response.status_code == status
         assert groups.shared.name == "Fjordviks naboer"

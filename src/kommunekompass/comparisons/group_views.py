@@ -48,7 +48,12 @@ def _form_page(request, form, group=None, status=200):
     return render(
         request,
         "comparisons/group_form.html",
-        {"form": form, "group": group, "in_use": reports_using(group) if group else []},
+        {
+            "form": form,
+            "group": group,
+            "in_use": reports_using(group) if group else [],
+            "changes": list(group.changes.order_by("-at", "-id")[:20]) if group else [],
+        },
         status=status,
     )
 
