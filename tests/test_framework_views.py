@@ -12,9 +12,7 @@ def area_url(framework, code):
     return reverse("frameworks:area", args=[framework.key, framework.version, code])
 
 
-@pytest.mark.parametrize(
-    "url_name", ["home", "frameworks:list", "frameworks:detail", "frameworks:area"]
-)
+@pytest.mark.parametrize("url_name", ["frameworks:list", "frameworks:detail", "frameworks:area"])
 def test_it_sends_anonymous_visitors_to_the_login_page(client, kommunekompass_framework, url_name):
     args = {
         "frameworks:detail": ["kommunekompass", "2020"],

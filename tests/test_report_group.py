@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("latest_schema_afterwards")
 
 @pytest.fixture
 def custom(world):
-    group = ComparisonGroup.objects.create(name="Vennskapskommuner")
+    group = ComparisonGroup.objects.create(name="Vennskapskommuner", visibility="public")
     group.municipalities.add(world.fjordvik, world.nordhei)
     return group
 
@@ -125,7 +125,10 @@ BEFORE = [
     ("evaluations", "0010_history_municipality_required_and_choice_checks"),
 ]
 WITH_REPORT_GROUPS = [("comparisons", "0002_report_group")]
-AFTER = [("evaluations", "0012_drop_comparison_group_column")]
+AFTER = [
+    ("evaluations", "0012_drop_comparison_group_column"),
+    ("comparisons", "0003_group_visibility_and_history"),
+]
 
 
 def migrate(targets):
@@ -176,6 +179,8 @@ def test_the_migrations_carry_the_old_keys_over_and_drop_the_column():
     by_year = {year: Evaluation.objects.get(pk=pk) for year, pk in made.items()}
     assert report_group(by_year[2026]).key == "county-Vestland"
     assert ReportGroup.objects.get(evaluation=made[2023]).custom_group_id == custom.pk
+    # Every group was offered to everyone before groups had a visibility: they stay public.
+    assert ComparisonGroup.objects.get(pk=custom.pk).visibility == "public"
     assert report_group(by_year[2019]).key == "country-NO"
     assert report_group(by_year[2017]).key == "all"
     assert report_group(by_year[2018]).key == "all"  # as the report fell back before

@@ -6,6 +6,7 @@ from kommunekompass.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("public/", core_views.front_page, name="front_page"),
     path("frameworks/", include("kommunekompass.frameworks.urls")),
     path("evaluations/", include("kommunekompass.evaluations.urls")),
     path("reports/", include("kommunekompass.reports.urls")),

@@ -1,8 +1,12 @@
 """The comparison pages' charts as SVG, drawn with matplotlib (see lib.charts): a
-municipality's rounds and where a total stands among a group's. No database access."""
+municipality's rounds and where a total stands among a group's. No database access (the
+distribution chart is kept in the cache)."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
@@ -91,3 +95,22 @@ def distribution_chart(
         axes.set_xlim(0, maximum)
         axes.spines[["top", "right"]].set_visible(False)
         return svg(figure, "distribution")
+
+
+def cached_distribution_chart(members, highlight, max_points) -> str:
+    """The histogram of the members' totals (comparisons.ranking.Member), with `highlight`'s
+    marked; drawn once per set of totals and kept in the cache. Empty without members."""
+    if not members:
+        return ""
+    totals = tuple(sorted(float(m.total) for m in members))
+    marked = float(highlight.total) if highlight else None
+    label = highlight.name if highlight else ""
+    key = (
+        "distribution:"
+        + hashlib.sha256(repr((totals, marked, label, float(max_points))).encode()).hexdigest()
+    )
+    chart = cache.get(key)
+    if chart is None:
+        chart = distribution_chart(list(totals), marked, float(max_points), label=label)
+        cache.set(key, chart, 60 * 60)
+    return chart

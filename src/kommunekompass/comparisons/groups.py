@@ -52,8 +52,9 @@ def _band_filter(low: int, high: int | None) -> Q:
     return condition
 
 
-def get_group(key: str) -> Group:
-    """The group with this key; raises UnknownGroup."""
+def get_group(key: str, user=None) -> Group:
+    """The group with this key; raises UnknownGroup. With `user`, a custom group only if the
+    user may see it (ComparisonGroupQuerySet.visible_to)."""
     kind, _sep, value = key.partition("-")
     if key == "all":
         return Group("all", _("all evaluated municipalities"), Q())
@@ -67,10 +68,42 @@ def get_group(key: str) -> Group:
             if value == f"{low}-{high or ''}".rstrip("-"):
                 return Group(key, _band_name(low, high), _band_filter(low, high))
     if kind == "custom" and value.isdigit():
-        group = ComparisonGroup.objects.filter(pk=int(value)).first()
+        groups = (
+            ComparisonGroup.objects.all()
+            if user is None
+            else (ComparisonGroup.objects.visible_to(user))
+        )
+        group = groups.filter(pk=int(value)).first()
         if group is not None:
             return _custom(group)
     raise UnknownGroup(key)
+
+
+def population_bands() -> list[tuple[str, str]]:
+    """The population bands as (key, name): "0-5000", "under 5 000 inhabitants"."""
+    return [
+        (f"{low}-{high or ''}".rstrip("-"), _band_name(low, high)) for low, high in POPULATION_BANDS
+    ]
+
+
+def matching(country: str = "", county: str = "", band: str = ""):
+    """The municipalities that match the filters given (empty: not filtered by that); none
+    when no filter is given."""
+    if not (country or county or band):
+        return Municipality.objects.none()
+    condition = Q()
+    if country:
+        condition &= Q(country=country)
+    if county:
+        condition &= Q(county=county)
+    if band:
+        for low, high in POPULATION_BANDS:
+            if band == f"{low}-{high or ''}".rstrip("-"):
+                condition &= _band_filter(low, high)
+                break
+        else:
+            return Municipality.objects.none()
+    return Municipality.objects.filter(condition)
 
 
 def _custom(group: ComparisonGroup) -> Group:
@@ -105,8 +138,9 @@ def _chosen(row: ReportGroup | None) -> Group:
         return get_group("all")
 
 
-def group_choices() -> list[tuple[str, str]]:
-    """Every group that can be chosen now: built-in ones, counties in use, custom groups."""
+def group_choices(user) -> list[tuple[str, str]]:
+    """Every group `user` can choose now: built-in ones, counties in use, the custom groups
+    they may see."""
     choices = [("all", get_group("all").name)]
     for code, _label in Municipality.Country.choices:
         choices.append((f"country-{code}", get_group(f"country-{code}").name))
@@ -120,7 +154,8 @@ def group_choices() -> list[tuple[str, str]]:
         .distinct()
     )
     choices += [(f"county-{county}", get_group(f"county-{county}").name) for county in counties]
-    choices += [(f"custom-{g.pk}", g.name) for g in ComparisonGroup.objects.order_by("name")]
+    custom = ComparisonGroup.objects.visible_to(user).order_by("name", "pk")
+    choices += [(f"custom-{g.pk}", g.name) for g in custom.only("pk", "name")]
     return choices
 
 

@@ -1,17 +1,15 @@
 """The comparison page of a group, a municipality's history, and choosing the group an
 evaluation's report compares with. The first two show published results only, which are
-public; they still ask for a login, like the rest of the working app.
+public: anonymous visitors see them too, with the built-in groups and the public custom ones
+(a private or shared group only for those who may see it).
 
 Only evaluations whose status is published count. A reopened evaluation (a new version under
 way) drops out until it is published again: its draft scores are not public, and the figures of
 its last published version are not kept in summaries. Results published with questions not
 scored are marked incomplete, and the comparison page leaves them out unless `?incomplete=1`."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,30 +49,11 @@ def _framework(request) -> Framework:
     return framework
 
 
-def _distribution_chart(members, highlight, spec) -> str:
-    """The histogram of totals; drawn once per set of totals and kept in the cache."""
-    if not members:
-        return ""
-    totals = tuple(sorted(float(m.total) for m in members))
-    marked = float(highlight.total) if highlight else None
-    label = highlight.name if highlight else ""
-    key = (
-        "distribution:"
-        + hashlib.sha256(repr((totals, marked, label, float(spec.max_points))).encode()).hexdigest()
-    )
-    svg = cache.get(key)
-    if svg is None:
-        svg = charts.distribution_chart(list(totals), marked, float(spec.max_points), label=label)
-        cache.set(key, svg, 60 * 60)
-    return svg
-
-
-@login_required
 def comparison_page(request):
     framework = _framework(request)
     spec = framework.spec
     try:
-        group = get_group(request.GET.get("group") or "all")
+        group = get_group(request.GET.get("group") or "all", request.user)
     except UnknownGroup:
         raise Http404(_("No such comparison group.")) from None
     # Results published with questions not scored are left out unless asked for: their
@@ -105,7 +84,7 @@ def comparison_page(request):
 
     highlight_id = request.GET.get("municipality")
     highlight = next((m for m in members if str(m.municipality_id) == highlight_id), None)
-    chart = _distribution_chart(members, highlight, spec)
+    chart = charts.cached_distribution_chart(members, highlight, spec.max_points)
     return render(
         request,
         "comparisons/comparison.html",
@@ -113,7 +92,7 @@ def comparison_page(request):
             "framework": framework,
             "spec": spec,
             "group": group,
-            "groups": group_choices(),
+            "groups": group_choices(request.user),
             "frameworks": Framework.objects.defer("document", "source").order_by("key", "version"),
             "page": page,
             "rows": [
@@ -139,7 +118,6 @@ def comparison_page(request):
     )
 
 
-@login_required
 def history_page(request, municipality_id):
     municipality = get_object_or_404(Municipality, pk=municipality_id)
     framework = _framework(request)

@@ -1,36 +1,49 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from kommunekompass.evaluations.access import (
-    is_evaluator,
-    member_published_evaluations,
-    work_visible_evaluations,
-)
+from kommunekompass.comparisons.access import may_define_groups
+from kommunekompass.core.home import front_comparison, home_context, published_municipalities
+from kommunekompass.evaluations.access import is_evaluator
 from kommunekompass.frameworks.models import Framework
 
 
-def with_related(evaluations):
-    return evaluations.select_related("municipality", "framework").defer(
-        "framework__document", "framework__source"
-    )
+def today():
+    return timezone.localdate()
 
 
-@login_required
 def home(request):
+    """A signed-in person's own page; anonymous visitors get the public front page."""
+    if not request.user.is_authenticated:
+        return front_page(request)
+    context = home_context(request.user, today())
+    context.update(
+        {
+            "can_create": is_evaluator(request.user),
+            "may_define_groups": may_define_groups(request.user),
+            "frameworks": Framework.objects.defer("document", "source").order_by("key"),
+            # REMINDERS (issue 12, people app): when merging, add
+            # "reminders": people.reminders.open_reminders(request.user) here; home.html has
+            # the marked spot that includes people/reminders_list.html.
+        }
+    )
+    return render(request, "core/home.html", context)
+
+
+def front_page(request):
+    """The public front page: the published reports by municipality, searchable, and the
+    comparison of the latest published results. Only published versions, never drafts."""
+    search = request.GET.get("q", "")[:100]
     return render(
         request,
-        "core/home.html",
+        "core/front_page.html",
         {
-            "working": with_related(work_visible_evaluations(request.user)).order_by(
-                "-year", "municipality__name"
-            )[:20],
-            "published": with_related(member_published_evaluations(request.user)),
-            "can_create": is_evaluator(request.user),
-            "frameworks": Framework.objects.defer("document", "source").order_by("key"),
+            "search": search,
+            "page": published_municipalities(search, request.GET.get("page")),
+            "comparison": front_comparison(),
         },
     )
 

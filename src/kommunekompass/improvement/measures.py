@@ -65,6 +65,16 @@ def indicator_status(
     return IndicatorStatus(latest, change, improved, on_target)
 
 
+def is_off_target(
+    target: Decimal | None,
+    values: list[tuple[datetime.date, Decimal]],
+    higher_is_better: bool,
+) -> bool:
+    """The latest measurement has not reached the target (in the better direction). Without a
+    target or a measurement nothing is off target."""
+    return indicator_status(None, target, values, higher_is_better).on_target is False
+
+
 def is_overdue(date: datetime.date | None, reached: bool, today: datetime.date) -> bool:
     """A milestone past its date without being reached."""
     return date is not None and date < today and not reached

@@ -6,6 +6,8 @@ runs improvement projects (sub-projects), each with the plan of seed 003, linked
 findings and focus areas it answers, and with indicators whose measurements show its effect.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -182,6 +184,24 @@ class DecisionPoint(models.Model):
         return f"{self.number}. {self.decision}"
 
 
+class MilestoneQuerySet(models.QuerySet):
+    """Queries that say the domain; the same rules as measures.is_overdue / is_due_within."""
+
+    def open(self):
+        return self.filter(reached=False, date__isnull=False)
+
+    def overdue(self, today):
+        """Past their date without being reached."""
+        return self.open().filter(date__lt=today)
+
+    def due_within(self, days: int, today):
+        """Not reached, falling due from today up to `days` days ahead."""
+        return self.open().filter(date__gte=today, date__lte=today + timedelta(days=days))
+
+    def in_programmes_of(self, municipalities):
+        return self.filter(project__programme__municipality__in=municipalities)
+
+
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     number = models.CharField(_("no."), max_length=16)
@@ -189,6 +209,8 @@ class Milestone(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     measurable_result = models.CharField(_("measurable result"), max_length=300, blank=True)
     reached = models.BooleanField(_("reached"), default=False)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")

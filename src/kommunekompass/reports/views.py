@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kommunekompass.comparisons.groups import group_choices
+from kommunekompass.comparisons.groups import UnknownGroup, get_group, group_choices
 from kommunekompass.evaluations.access import access_for, get_evaluation
 from kommunekompass.evaluations.models import Evaluation, PublishedVersion
 from kommunekompass.lib.concurrency import Busy, one_at_a_time
@@ -87,6 +87,18 @@ def _versions(evaluation, versions=None) -> list[dict]:
     ]
 
 
+def _group_key(request) -> str | None:
+    """The group asked for in `?group=`, if it exists and the person may see it (a private
+    group of someone else is ignored, as an unknown one is)."""
+    key = request.GET.get("group")
+    if not key:
+        return None
+    try:
+        return get_group(key, request.user).key
+    except UnknownGroup:
+        return None
+
+
 def _page(request, evaluation, *, body, version=None, versions=None, report=None, access=None):
     if access is None and request.user.is_authenticated:
         access = access_for(request.user, evaluation)
@@ -100,7 +112,7 @@ def _page(request, evaluation, *, body, version=None, versions=None, report=None
         "latest_number": evaluation.published_version,
         "revision_under_way": evaluation.revision_under_way,
         "can_compare": bool(access and access.read_work and evaluation.published_version),
-        "groups": group_choices() if report is not None else (),
+        "groups": group_choices(request.user) if report is not None else (),
     }
     return render(request, "reports/report_page.html", context)
 
@@ -159,7 +171,7 @@ def report_page(request, pk):
     if evaluation is not None:
         return _version_page(request, *_visible_version(request, pk, evaluation=evaluation))
     evaluation, access = get_evaluation(request.user, pk, "result")
-    report = build_report(evaluation, request.GET.get("group"))
+    report = build_report(evaluation, _group_key(request))
     return _page(request, evaluation, body=render_body(report), report=report, access=access)
 
 
@@ -296,11 +308,11 @@ def _live_file(request, pk, kind):
         render = render_pdf if kind == "pdf" else render_docx
         try:
             with _rendering_slot(request.user):
-                content = render(build_report(evaluation, request.GET.get("group")))
+                content = render(build_report(evaluation, _group_key(request)))
         except Busy:
             return _busy(request)
     else:
-        content = render_xlsx(build_report(evaluation, request.GET.get("group")))
+        content = render_xlsx(build_report(evaluation, _group_key(request)))
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(evaluation, kind)}"'
     return response
@@ -327,7 +339,7 @@ def compare_today(request, pk):
         evaluation=evaluation, number=evaluation.published_version
     )
     frozen = report_from_data(version.data)
-    live = build_report(evaluation, request.GET.get("group") or frozen.group_key)
+    live = build_report(evaluation, _group_key(request) or frozen.group_key)
     return render(
         request,
         "reports/compare_today.html",
@@ -338,6 +350,6 @@ def compare_today(request, pk):
             "rows": published.comparison_rows(frozen, live),
             "frozen": frozen,
             "live": live,
-            "groups": group_choices(),
+            "groups": group_choices(request.user),
         },
     )

@@ -18,7 +18,7 @@ def report_group_form(context, evaluation, access) -> dict:
     return {
         "show": True,
         "evaluation": evaluation,
-        "groups": group_choices(),
+        "groups": group_choices(context["request"].user),
         "chosen": report_group(evaluation).key,
         "csrf_token": context.get("csrf_token"),
     }

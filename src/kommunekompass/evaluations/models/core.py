@@ -117,6 +117,30 @@ class EvaluationQuerySet(models.QuerySet):
         )
         return self.published().filter(framework=framework).filter(~models.Exists(later))
 
+    def awaiting_review_by(self, user, *, four_eyes: bool = True):
+        """Evaluations in review that `user` may approve: those they are a named reviewer or on
+        the team of (a site administrator: all), except, under the four-eyes rule, those they
+        sent to review themselves."""
+        if not user.is_authenticated:
+            return self.none()
+        waiting = self.filter(status=Evaluation.Status.IN_REVIEW)
+        if not user.is_superuser:
+            waiting = waiting.filter(
+                models.Q(
+                    pk__in=Evaluation.reviewers.through.objects.filter(user=user).values(
+                        "evaluation_id"
+                    )
+                )
+                | models.Q(
+                    pk__in=Evaluation.evaluators.through.objects.filter(user=user).values(
+                        "evaluation_id"
+                    )
+                )
+            )
+        if four_eyes:
+            waiting = waiting.exclude(submitted_by=user)
+        return waiting
+
     def with_framework(self):
         """With municipality and framework, without the framework's large text fields."""
         return self.select_related("municipality", "framework").defer(
