@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -24,9 +25,8 @@ from kommunekompass.api.schemas import (
     ResultList,
 )
 from kommunekompass.comparisons.groups import UnknownGroup, get_group, group_choices
-from kommunekompass.comparisons.models import ComparisonGroup, ReportGroup
 from kommunekompass.comparisons.ranking import Member, ranked
-from kommunekompass.evaluations.models import Evaluation, Municipality
+from kommunekompass.evaluations.models import Municipality
 from kommunekompass.frameworks.models import Framework
 
 router = Router(auth=OptionalToken(), tags=["public"])
@@ -215,29 +215,18 @@ def results(request, filters: Query[ResultFilters], paging: Query[Paging]):
     }
 
 
-def public_custom_groups():
-    """Custom groups in use by a public report: their name and members are public already."""
-    used = ReportGroup.objects.filter(evaluation__in=Evaluation.objects.public())
-    return ComparisonGroup.objects.filter(pk__in=used.values("custom_group"))
-
-
 def public_group(key: str):
+    """A built-in group, or a custom group its owner made public."""
     try:
-        group = get_group(key)
+        return get_group(key, user=AnonymousUser())
     except UnknownGroup:
         raise Http404(_("No such comparison group.")) from None
-    if group.custom_group_id and not public_custom_groups().filter(pk=group.custom_group_id):
-        raise Http404(_("No such comparison group."))
-    return group
 
 
 @router.get("/comparison-groups", response=list[GroupOut], summary="Public comparison groups")
 def comparison_groups(request):
-    public_custom = set(public_custom_groups().values_list("pk", flat=True))
     found = []
-    for key, _name in group_choices():
-        if key.startswith("custom-") and int(key[7:]) not in public_custom:
-            continue
+    for key, _name in group_choices(AnonymousUser()):
         group = get_group(key)
         found.append(
             {
