@@ -11,6 +11,7 @@ from kommunekompass.evaluations.access import (
     work_visible_evaluations,
 )
 from kommunekompass.frameworks.models import Framework
+from kommunekompass.people import services as people
 
 
 def with_related(evaluations):
@@ -49,8 +50,9 @@ def locked_out(request, original_response=None, credentials=None):
 def set_language(request, code):
     """Switch the interface language and go back to the page (`next`), by a plain link.
 
-    The choice is a cookie and nothing else, so a link is enough, and pages for visitors need no
-    form and no CSRF token for it: a published report is then the same bytes for every visitor.
+    The choice is a cookie, so a link is enough, and pages for visitors need no form and no
+    CSRF token for it: a published report is then the same bytes for every visitor. A signed-in
+    person's choice is also kept in their profile, for the mails they get.
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
@@ -59,6 +61,9 @@ def set_language(request, code):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    if request.user.is_authenticated:
+        # Mails and reminders to this person come in the language they chose last.
+        people.set_language(request.user, code)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -6,6 +6,8 @@ runs improvement projects (sub-projects), each with the plan of seed 003, linked
 findings and focus areas it answers, and with indicators whose measurements show its effect.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -182,6 +184,24 @@ class DecisionPoint(models.Model):
         return f"{self.number}. {self.decision}"
 
 
+class MilestoneQuerySet(models.QuerySet):
+    """Milestones that need someone: unreached, of projects that are not finished (the same
+    rules as improvement.measures.is_due_within and is_overdue)."""
+
+    def open(self):
+        return self.filter(reached=False, date__isnull=False).exclude(
+            project__status=ProjectStatus.FINISHED
+        )
+
+    def due_within(self, days: int, today):
+        """Falling due from today to `days` days ahead."""
+        return self.open().filter(date__gte=today, date__lte=today + timedelta(days=days))
+
+    def overdue(self, today):
+        """Past their date without being reached."""
+        return self.open().filter(date__lt=today)
+
+
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     number = models.CharField(_("no."), max_length=16)
@@ -189,6 +209,8 @@ class Milestone(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     measurable_result = models.CharField(_("measurable result"), max_length=300, blank=True)
     reached = models.BooleanField(_("reached"), default=False)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")
@@ -244,6 +266,15 @@ class IndicatorFrequency(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def measured(self):
+        """Of projects that are not finished, each with `last_period`: the end of the period
+        of its latest measurement (None before the first), for measures.measurement_due."""
+        return self.exclude(project__status=ProjectStatus.FINISHED).annotate(
+            last_period=models.Max("measurements__period_end")
+        )
+
+
 class Indicator(models.Model):
     """An effect goal's measure (måling av nytteverdi): a baseline, a target and measurements."""
 
@@ -265,6 +296,8 @@ class Indicator(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.QUARTERLY
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")
