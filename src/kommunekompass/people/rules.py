@@ -12,12 +12,12 @@
   works elsewhere too is deactivated by a site administrator).
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from kommunekompass.evaluations.access import is_evaluator
 from kommunekompass.evaluations.models import Membership, Municipality
 from kommunekompass.improvement.models import GroupMember
 
@@ -73,21 +73,44 @@ def may_change_person(user, person, municipality) -> bool:
     return not (person.is_superuser or person.is_staff)
 
 
-def works_elsewhere(person, municipality) -> bool:
-    """Has a role outside `municipality`, or works as an evaluator."""
-    if is_evaluator(person):
-        return True
-    if Membership.objects.filter(user=person).exclude(municipality=municipality).exists():
-        return True
-    return (
-        GroupMember.objects.filter(user=person)
-        .filter(~Q(programme__municipality=municipality))
-        .exists()
+def working_elsewhere(municipality, user_ids) -> set[int]:
+    """Those of `user_ids` who have a role outside `municipality` or work as evaluators
+    (three queries, however many people)."""
+    User = get_user_model()
+    evaluators = User.objects.filter(pk__in=user_ids).filter(
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename="add_evaluation")
+        | Q(user_permissions__codename="add_evaluation")
     )
+    found = set(evaluators.values_list("pk", flat=True))
+    found |= set(
+        Membership.objects.filter(user_id__in=user_ids)
+        .exclude(municipality=municipality)
+        .values_list("user_id", flat=True)
+    )
+    found |= set(
+        GroupMember.objects.filter(user_id__in=user_ids)
+        .exclude(programme__municipality=municipality)
+        .values_list("user_id", flat=True)
+    )
+    return found
+
+
+def decisions(user, municipality, people) -> dict[int, tuple[bool, bool]]:
+    """For each of `people` (users): (may change their roles, may deactivate them), in a few
+    queries for the whole page. The same rules as may_change_person and may_deactivate."""
+    manages = may_manage_people(user, municipality)
+    elsewhere = working_elsewhere(municipality, [p.pk for p in people]) if manages else set()
+    result = {}
+    for person in people:
+        change = manages and person.pk != user.pk
+        if not user.is_superuser:
+            change = change and not (person.is_superuser or person.is_staff)
+        deactivate = change and (user.is_superuser or person.pk not in elsewhere)
+        result[person.pk] = (change, deactivate)
+    return result
 
 
 def may_deactivate(user, person, municipality) -> bool:
     """May deactivate (or reactivate) `person`'s account from `municipality`'s people page."""
-    if not may_change_person(user, person, municipality):
-        return False
-    return user.is_superuser or not works_elsewhere(person, municipality)
+    return decisions(user, municipality, [person])[person.pk][1]

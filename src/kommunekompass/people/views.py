@@ -37,11 +37,9 @@ def people_index(request):
 
 def _people_page(request, municipality, form, status=200):
     people = people_of(municipality)
+    allowed = rules.decisions(request.user, municipality, [p.user for p in people])
     for person in people:
-        person.may_change = rules.may_change_person(request.user, person.user, municipality)
-        person.may_deactivate = person.may_change and rules.may_deactivate(
-            request.user, person.user, municipality
-        )
+        person.may_change, person.may_deactivate = allowed[person.user.pk]
     return render(
         request,
         "people/people.html",
