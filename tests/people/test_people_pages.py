@@ -89,7 +89,7 @@ def test_a_coordinator_invites_a_new_reader(world, english, mailoutbox, on_commi
     client = english(world.coordinator)
     with on_commit(execute=True):
         response = client.post(
-        reverse("people:invite", args=[world.fjordvik.pk]),
+            reverse("people:invite", args=[world.fjordvik.pk]),
             {
                 "email": "Kari@Example.org",
                 "first_name": "Kari",
@@ -234,8 +234,13 @@ def test_unlinking_a_programme_role_goes_through_the_programme(world, client_fac
     member = add_member(
         None,
         world.fjordvik,
-        {"group": "project", "name": "Lea", "party": "management", "function": "project_leader",
-         "user": leader},
+        {
+            "group": "project",
+            "name": "Lea",
+            "party": "management",
+            "function": "project_leader",
+            "user": leader,
+        },
     )
     url = reverse("people:programme_role_remove", args=[world.nordhei.pk, member.pk])
     assert client_factory(world.admin).post(url).status_code == 404  # wrong municipality

@@ -75,9 +75,9 @@ def open_count(user) -> int:
 
 
 def dismiss(user, reminder_id) -> bool:
-    done = Reminder.objects.filter(
-        pk=reminder_id, user=user, dismissed_at__isnull=True
-    ).update(dismissed_at=timezone.now())
+    done = Reminder.objects.filter(pk=reminder_id, user=user, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now()
+    )
     cache.delete(_count_key(user.pk))
     return bool(done)
 
@@ -221,8 +221,12 @@ def _invitations(now) -> list[Due]:
 
 def due_now(today: datetime.date, now: datetime.datetime) -> list[Due]:
     """Everything due at `today` / `now`, with the people it concerns."""
-    return _reviews() + _published(now) + _milestones(today) + _measurements(today) + (
-        _invitations(now)
+    return (
+        _reviews()
+        + _published(now)
+        + _milestones(today)
+        + _measurements(today)
+        + (_invitations(now))
     )
 
 

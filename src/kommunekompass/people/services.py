@@ -115,7 +115,7 @@ def invite(
         account = _account_for(email)
         if account is not None and not account.is_active:
             raise ServiceError(
-                _("The account of %(email)s is deactivated; a site administrator may reactivate it.")
+                _("The account of %(email)s is deactivated; an administrator may reactivate it.")
                 % {"email": email},
                 field="email",
             )

@@ -151,9 +151,13 @@ def account_active(request, municipality_id, user_id):
         user=request.user, person_user=person.user, municipality=municipality, active=active
     )
     if active:
-        messages.success(request, _("The account of %(name)s is active again.") % {"name": person.name})
+        messages.success(
+            request, _("The account of %(name)s is active again.") % {"name": person.name}
+        )
     else:
-        messages.success(request, _("The account of %(name)s is deactivated.") % {"name": person.name})
+        messages.success(
+            request, _("The account of %(name)s is deactivated.") % {"name": person.name}
+        )
     return redirect("people:people", municipality_id=municipality.pk)
 
 

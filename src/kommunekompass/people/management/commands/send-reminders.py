@@ -10,7 +10,10 @@ from kommunekompass.people.reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Send the reminders that are due (reviews, publications, milestones, measurements, invitations)."
+    help = (
+        "Send the reminders that are due: reviews, publications, milestones, measurements, "
+        "invitations not accepted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
