@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
@@ -234,11 +235,13 @@ def due_now(today: datetime.date, now: datetime.datetime) -> list[Due]:
 
 
 def _wanted(dues: list[Due]) -> list[tuple[int, Due]]:
-    """(user id, due) for every active person who chose that kind of reminder."""
+    """(user id, due) for every active person who chose that kind of reminder (not those
+    invited who have not set their password yet)."""
     user_ids = {user_id for due in dues for user_id in due.user_ids}
     active = set(
         get_user_model()
         .objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)  # invited, not joined yet
         .values_list("pk", flat=True)
     )
     choices = {p.user_id: p for p in Profile.objects.filter(user_id__in=user_ids)}
