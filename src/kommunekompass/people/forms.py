@@ -27,6 +27,7 @@ class InviteForm(RefuseControlCharacters, forms.Form):
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Membership.Role(r).label) for r in roles]
+        self.fields["role"].initial = Membership.Role.READER
         self.fields["language"].choices = language_choices()
         self.fields["language"].initial = translation.get_language()
         self.fields["email"].widget.attrs["autocomplete"] = "off"
