@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kommunekompass.evaluations.models import Membership
@@ -161,6 +162,7 @@ def account_active(request, municipality_id, user_id):
     return redirect("people:people", municipality_id=municipality.pk)
 
 
+@never_cache
 def invitation_accept(request, token):
     """The link of an invitation: the invited person sets their password and is logged in."""
     invitation = services.invitation_for(token)

@@ -52,6 +52,12 @@ DEMO_USERS = [
 ]
 
 
+def demo_names() -> dict[str, tuple[str, str]]:
+    """Every user name the demo makes, with its (first name, last name): the demo users and
+    the person it invites."""
+    return {row[0]: (row[2], row[3]) for row in DEMO_USERS} | demo_user_names()
+
+
 class Command(BaseCommand):
     help = "Migrate, load the shipped frameworks, demo users and demo evaluations (idempotent)."
 
