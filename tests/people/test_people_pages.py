@@ -114,7 +114,7 @@ def test_a_coordinator_invites_a_new_reader(world, english, mailoutbox, on_commi
     mail = mailoutbox[0]
     assert mail.to == ["Kari@Example.org"]
     # In the language chosen for the person (bokmål), not the inviter's (English).
-    assert "Leser" in mail.body and 'lang="nb"' in mail.alternatives[0][0]
+    assert " leser." in mail.body and 'lang="nb"' in mail.alternatives[0][0]
     assert "/people/invitation/" in mail.body
     html = mail.alternatives[0]
     assert html[1] == "text/html" and "/people/invitation/" in html[0]
