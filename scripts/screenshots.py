@@ -58,6 +58,9 @@ PAGES = [
     ("home-project-leader", "/", "project-leader"),
     ("comparison-groups", "/comparisons/groups/", True),
     ("comparison-group-form", "/comparisons/groups/new/", True),
+    ("people", "/people/municipalities/1/", "coordinator"),
+    ("reminders", "/people/reminders/", "coordinator"),
+    ("password-reset", "/accounts/password/forgotten/", False),
 ]
 # Pages also taken at 320 CSS pixels wide (WCAG 1.4.10 reflow), as NAME-320.png.
 NARROW = {
@@ -73,6 +76,7 @@ NARROW = {
     "home-steering-group",
     "home-project-leader",
     "comparison-groups",
+    "people",
 }
 # Other demo users than --user, for the pages only they may see.
 OTHER_USERS = {

@@ -6,11 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kommunekompass.core.demo_guard import demo_municipalities, foreign_data
-from kommunekompass.core.management.commands.demo import DEMO_USERS
+from kommunekompass.core.management.commands.demo import demo_names
 from kommunekompass.evaluations.models import Municipality
 from tests.factories import make_municipality, make_user
 
-DEMO_NAMES = {row[0]: (row[2], row[3]) for row in DEMO_USERS}
+DEMO_NAMES = demo_names()
 
 
 def demo(*args):

@@ -12,6 +12,15 @@ KOMMUNEKOMPASS_TRUSTED_PROXIES  comma-separated proxy addresses whose X-Forwarde
 KOMMUNEKOMPASS_LOGIN_ATTEMPTS failed logins before an account or address is locked out (5)
 KOMMUNEKOMPASS_LOCKOUT_MINUTES how long a lockout lasts (15)
 KOMMUNEKOMPASS_SESSION_HOURS  how long a login lasts (8)
+KOMMUNEKOMPASS_SMTP_HOST      the mail server; unset means mails are written as files to the folder
+                              mail/ in the data dir (demo and development), to read there
+KOMMUNEKOMPASS_SMTP_PORT      its port (587)
+KOMMUNEKOMPASS_SMTP_USER      user name at the mail server (none)
+KOMMUNEKOMPASS_SMTP_PASSWORD  its password (none)
+KOMMUNEKOMPASS_SMTP_TLS       "1": STARTTLS (default), "ssl": TLS from the start, "0": none
+KOMMUNEKOMPASS_MAIL_FROM      the sender of every mail (Kommunekompass <kommunekompass@localhost>)
+KOMMUNEKOMPASS_SITE_URL       the address people open the app at, for links in mails sent by
+                              `kommunekompass send-reminders` (http://127.0.0.1:8000)
 DATABASE_URL                  e.g. postgres://user:pass@127.0.0.1:5432/kommunekompass;
                               unset means SQLite in the data dir
 """
@@ -66,6 +75,7 @@ CSRF_TRUSTED_ORIGINS = _list("KOMMUNEKOMPASS_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "kommunekompass.core",
+    "kommunekompass.people",
     "kommunekompass.frameworks",
     "kommunekompass.evaluations",
     "kommunekompass.reports",
@@ -119,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kommunekompass.people.context.reminders",
             ],
         },
     },
@@ -202,9 +213,33 @@ AXES_LOCKOUT_CALLABLE = "kommunekompass.core.views.locked_out"
 # X-Forwarded-For of a trusted proxy only.
 AXES_CLIENT_IP_CALLABLE = "kommunekompass.core.auth.client_address"
 SESSION_COOKIE_AGE = _int("KOMMUNEKOMPASS_SESSION_HOURS", 8) * 60 * 60
+# Password reset links (Django's PasswordResetView) last a day; invitations a week
+# (people.invitations).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# E-mail: SMTP when a host is set; otherwise every mail is a file in DATA_DIR/mail, so a
+# newcomer trying the demo can read the invitation or the password reset link there.
+EMAIL_HOST = os.environ.get("KOMMUNEKOMPASS_SMTP_HOST", "").strip()
+MAIL_DIR = DATA_DIR / "mail"
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = _int("KOMMUNEKOMPASS_SMTP_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("KOMMUNEKOMPASS_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KOMMUNEKOMPASS_SMTP_PASSWORD", "")
+    _tls = os.environ.get("KOMMUNEKOMPASS_SMTP_TLS", "1").strip().lower()
+    EMAIL_USE_SSL = _tls == "ssl"
+    EMAIL_USE_TLS = _tls in {"1", "true", "yes", "on"}
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = MAIL_DIR
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "KOMMUNEKOMPASS_MAIL_FROM", "Kommunekompass <kommunekompass@localhost>"
+)
+SITE_URL = os.environ.get("KOMMUNEKOMPASS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Norwegian bokmål first, English second. Dates and numbers follow the active language.
 LANGUAGE_CODE = "nb"

@@ -16,6 +16,8 @@ urlpatterns = [
     path("forecasts/", include("kommunekompass.forecasts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("kommunekompass.people.account_urls")),
+    path("people/", include("kommunekompass.people.urls")),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     # The JSON API (/api/), API tokens (/accounts/api-tokens/) and open data (/open-data/).

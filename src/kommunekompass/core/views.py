@@ -9,6 +9,7 @@ from kommunekompass.comparisons.access import may_define_groups
 from kommunekompass.core.home import front_comparison, home_context, published_municipalities
 from kommunekompass.evaluations.access import is_evaluator
 from kommunekompass.frameworks.models import Framework
+from kommunekompass.people import services as people
 
 
 def today():
@@ -62,8 +63,9 @@ def locked_out(request, original_response=None, credentials=None):
 def set_language(request, code):
     """Switch the interface language and go back to the page (`next`), by a plain link.
 
-    The choice is a cookie and nothing else, so a link is enough, and pages for visitors need no
-    form and no CSRF token for it: a published report is then the same bytes for every visitor.
+    The choice is a cookie, so a link is enough, and pages for visitors need no form and no
+    CSRF token for it: a published report is then the same bytes for every visitor. A signed-in
+    person's choice is also kept in their profile, for the mails they get.
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
@@ -72,6 +74,9 @@ def set_language(request, code):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    if request.user.is_authenticated:
+        # Mails and reminders to this person come in the language they chose last.
+        people.set_language(request.user, code)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

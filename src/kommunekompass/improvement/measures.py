@@ -100,6 +100,32 @@ def due_within(
     return sum(1 for date, reached in milestones if is_due_within(date, reached, today, days))
 
 
+def last_period_end(frequency: str, today: datetime.date) -> datetime.date:
+    """The end of the latest period of `frequency` ("monthly", "quarterly", "yearly") that has
+    ended before `today`: measurements are stored at the end date of their period."""
+    first_of_month = today.replace(day=1)
+    if frequency == "monthly":
+        return first_of_month - datetime.timedelta(days=1)
+    if frequency == "quarterly":
+        quarter_start = first_of_month.replace(month=(today.month - 1) // 3 * 3 + 1)
+        return quarter_start - datetime.timedelta(days=1)
+    if frequency == "yearly":
+        return datetime.date(today.year - 1, 12, 31)
+    raise ValueError(f"Unknown frequency: {frequency}")
+
+
+def measurement_due(
+    frequency: str, last_measured: datetime.date | None, today: datetime.date
+) -> datetime.date | None:
+    """The end of the period whose measurement is due now, or None when the indicator is
+    measured up to its latest ended period. `last_measured` is the period end of its latest
+    measurement (None before the first)."""
+    due = last_period_end(frequency, today)
+    if last_measured is not None and last_measured >= due:
+        return None
+    return due
+
+
 def missing_parties(parties: list[str]) -> list[str]:
     """The tripartite parties that have nobody in a group (empty when all three take part)."""
     present = set(parties)

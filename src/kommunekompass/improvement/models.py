@@ -185,18 +185,21 @@ class DecisionPoint(models.Model):
 
 
 class MilestoneQuerySet(models.QuerySet):
-    """Queries that say the domain; the same rules as measures.is_overdue / is_due_within."""
+    """Milestones that need someone: unreached, of projects that are not finished (the same
+    rules as improvement.measures.is_due_within and is_overdue)."""
 
     def open(self):
-        return self.filter(reached=False, date__isnull=False)
+        return self.filter(reached=False, date__isnull=False).exclude(
+            project__status=ProjectStatus.FINISHED
+        )
+
+    def due_within(self, days: int, today):
+        """Falling due from today to `days` days ahead."""
+        return self.open().filter(date__gte=today, date__lte=today + timedelta(days=days))
 
     def overdue(self, today):
         """Past their date without being reached."""
         return self.open().filter(date__lt=today)
-
-    def due_within(self, days: int, today):
-        """Not reached, falling due from today up to `days` days ahead."""
-        return self.open().filter(date__gte=today, date__lte=today + timedelta(days=days))
 
     def in_programmes_of(self, municipalities):
         return self.filter(project__programme__municipality__in=municipalities)
@@ -266,6 +269,15 @@ class IndicatorFrequency(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def measured(self):
+        """Of projects that are not finished, each with `last_period`: the end of the period
+        of its latest measurement (None before the first), for measures.measurement_due."""
+        return self.exclude(project__status=ProjectStatus.FINISHED).annotate(
+            last_period=models.Max("measurements__period_end")
+        )
+
+
 class Indicator(models.Model):
     """An effect goal's measure (måling av nytteverdi): a baseline, a target and measurements."""
 
@@ -287,6 +299,8 @@ class Indicator(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.QUARTERLY
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")

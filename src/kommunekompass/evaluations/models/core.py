@@ -92,6 +92,10 @@ class EvaluationQuerySet(models.QuerySet):
         """Evaluations whose current status is published (read-only, in comparisons)."""
         return self.filter(status=Evaluation.Status.PUBLISHED)
 
+    def in_review(self):
+        """Evaluations sent to review and waiting for approval."""
+        return self.filter(status=Evaluation.Status.IN_REVIEW)
+
     def public(self):
         """Evaluations whose last published version anyone may read: published at least once
         and not withdrawn (a reopened evaluation stays public while its revision is under way).

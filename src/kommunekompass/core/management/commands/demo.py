@@ -29,6 +29,7 @@ from kommunekompass.evaluations.services.workflow import freeze_published_many
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.imports.applying import import_results
 from kommunekompass.improvement.demo import load_demo_programme
+from kommunekompass.people.demo import demo_user_names, load_demo_people
 
 FREEZE_BATCH = 50  # evaluations frozen together
 
@@ -51,6 +52,12 @@ DEMO_USERS = [
 ]
 
 
+def demo_names() -> dict[str, tuple[str, str]]:
+    """Every user name the demo makes, with its (first name, last name): the demo users and
+    the person it invites."""
+    return {row[0]: (row[2], row[3]) for row in DEMO_USERS} | demo_user_names()
+
+
 class Command(BaseCommand):
     help = "Migrate, load the shipped frameworks, demo users and demo evaluations (idempotent)."
 
@@ -67,7 +74,7 @@ class Command(BaseCommand):
                 "The demo does not run with KOMMUNEKOMPASS_SECURE=1: its users' passwords are "
                 "public. Use a separate data directory without that setting to try the app."
             )
-        found = foreign_data({row[0]: (row[2], row[3]) for row in DEMO_USERS})
+        found = foreign_data({row[0]: (row[2], row[3]) for row in DEMO_USERS} | demo_user_names())
         if found and not force:
             raise CommandError(
                 "This database holds more than the demo data, so the demo leaves it alone:\n  "
@@ -103,6 +110,11 @@ class Command(BaseCommand):
             created = load_demo_programme(users, datetime.date.today())
             state = "created" if created else "already there"
             self.stdout.write(f"Improvement programme Fjordvik: {state}")
+            if load_demo_people(users):
+                self.stdout.write(
+                    "Invited lise.leser@fjordvik.example; the mail is in "
+                    f"{settings.MAIL_DIR if not settings.EMAIL_HOST else 'the mail server'}"
+                )
             self.freeze_published()
             for evaluation in revise_demo_evaluations(evaluator, approver):
                 self.stdout.write(

@@ -1,0 +1,32 @@
+"""kommunekompass send-reminders: store what is due and mail it. Safe to run every hour (see
+the README for cron and a systemd timer): a reminder is kept once per person and due period,
+so nobody gets the same one twice."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kommunekompass.people.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminders that are due: reviews, publications, milestones, measurements, "
+        "invitations not accepted."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            help="Act as if today were this date (YYYY-MM-DD), e.g. to try it on the demo.",
+        )
+
+    def handle(self, *args, today=None, **options):
+        day = None
+        if today:
+            try:
+                day = datetime.date.fromisoformat(today)
+            except ValueError:
+                raise CommandError(f"--today: not a date (YYYY-MM-DD): {today}") from None
+        created, mails = send_reminders(today=day)
+        self.stdout.write(f"Reminders: {created} new, {mails} mails sent")
