@@ -130,7 +130,7 @@ def test_people_of_elsewhere_see_nothing_of_fjordvik(client, home, role):
 
 def test_the_home_page_keeps_its_query_count_flat(client, home, django_assert_max_num_queries):
     client.force_login(home.coordinator)
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(18) as few:
         client.get(reverse("home"))
     baseline = len(few)
     for number in range(5):
@@ -178,3 +178,34 @@ def test_off_target_is_pure_logic(target, latest, higher_is_better, off):
     values = [(datetime.date(2026, 1, 1), Decimal(0)), (datetime.date(2026, 6, 30), latest)]
     assert measures.is_off_target(target, values, higher_is_better) is off
     assert measures.is_off_target(target, [], higher_is_better) is False
+
+
+def test_home_lists_the_persons_open_reminders_until_dismissed(client, db):
+    """What send-reminders stored for a person waits on their home page until dismissed;
+    nobody else's reminders show."""
+    from django.utils import timezone
+
+    from kommunekompass.people.models import Reminder
+
+    user, other = make_user("remindme"), make_user("someoneelse")
+    mine = Reminder.objects.create(
+        user=user,
+        kind=Reminder.Kind.choices[0][0],
+        subject="test:1",
+        period="p1",
+        label="Milepæl for Fjordvik",
+    )
+    Reminder.objects.create(
+        user=other,
+        kind=Reminder.Kind.choices[0][0],
+        subject="test:2",
+        period="p1",
+        label="Ikke din påminnelse",
+    )
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert 'id="reminders"' in page
+    assert "Milepæl for Fjordvik" in page
+    assert "Ikke din påminnelse" not in page
+    Reminder.objects.filter(pk=mine.pk).update(dismissed_at=timezone.now())
+    assert 'id="reminders"' not in client.get("/").content.decode()

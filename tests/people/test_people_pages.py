@@ -206,7 +206,8 @@ def test_deactivating_and_reactivating_an_account(world, client_factory):
     assert client.post(url, {"active": "0"}).status_code == 302
     world.reader.refresh_from_db()
     assert not world.reader.is_active
-    assert client_factory(world.reader).get(reverse("home")).status_code == 302  # logged out
+    # Logged out: the deactivated person gets the public front page, not their home.
+    assert not client_factory(world.reader).get(reverse("home")).wsgi_request.user.is_authenticated
     assert client.post(url, {"active": "1"}).status_code == 302
     world.reader.refresh_from_db()
     assert world.reader.is_active

@@ -10,6 +10,9 @@ from kommunekompass.core.home import front_comparison, home_context, published_m
 from kommunekompass.evaluations.access import is_evaluator
 from kommunekompass.frameworks.models import Framework
 from kommunekompass.people import services as people
+from kommunekompass.people.reminders import open_reminders
+
+HOME_REMINDERS = 10  # the newest open reminders on the home page; all on their own page
 
 
 def today():
@@ -26,9 +29,7 @@ def home(request):
             "can_create": is_evaluator(request.user),
             "may_define_groups": may_define_groups(request.user),
             "frameworks": Framework.objects.defer("document", "source").order_by("key"),
-            # REMINDERS (issue 12, people app): when merging, add
-            # "reminders": people.reminders.open_reminders(request.user) here; home.html has
-            # the marked spot that includes people/reminders_list.html.
+            "reminders": list(open_reminders(request.user)[:HOME_REMINDERS]),
         }
     )
     return render(request, "core/home.html", context)
