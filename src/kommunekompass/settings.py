@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kommunekompass.core.context_processors.language_switch",
             ],
         },
     },
@@ -203,9 +204,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Norwegian bokmål first, English second. Dates and numbers follow the active language.
+# Norwegian bokmål first (the default), then nynorsk, Swedish and English. Dates and numbers
+# follow the active language: Django's formats for nb, nn and sv ("22. november 2026",
+# "22 november 2026", "6,7"); English is set day first in kommunekompass.formats.
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian bokmål")), ("en", _("English"))]
+LANGUAGES = [
+    ("nb", _("Norwegian bokmål")),
+    ("nn", _("Norwegian nynorsk")),
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+]
+FORMAT_MODULE_PATH = ["kommunekompass.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
