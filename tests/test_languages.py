@@ -293,3 +293,18 @@ def test_changing_an_existing_text_is_still_refused(tiny_published):
     assert Framework.objects.get(pk=framework.pk).checksum == framework.checksum
     # As before: the changed text loads as a new version.
     assert load_framework_text(changed.replace('version: "1"', 'version: "2"')).created
+
+
+def test_the_shipped_compass_in_four_languages_amends_the_loaded_one_in_place():
+    """A database with kommunekompass 2020 in bokmål and English (as shipped before) gets the
+    nynorsk and Swedish texts in place when the shipped frameworks are loaded again."""
+    import yaml
+
+    from kommunekompass.frameworks.loader import shipped_framework_files
+
+    path = next(p for p in shipped_framework_files() if p.name == "kommunekompass-2020.yaml")
+    text = path.read_text(encoding="utf-8")
+    before = "\n".join(
+        line for line in text.split("\n") if not re.match(r"^\s+(nn|sv): ", line)
+    ).replace("languages: [nb, nn, sv, en]", "languages: [nb, en]")
+    assert added_languages(yaml.safe_load(before), yaml.safe_load(text)) == ("nn", "sv")
