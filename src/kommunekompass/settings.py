@@ -205,8 +205,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Norwegian bokmål first (the default), then nynorsk, Swedish and English. Dates and numbers
-# follow the active language: Django's formats for nb, nn and sv ("22. november 2026",
-# "22 november 2026", "6,7"); English is set day first in kommunekompass.formats.
+# follow the active language: Django's formats for nb, nn and sv give "22. november 2026",
+# "22 november 2026" and "6,7" (templates use DATE_FORMAT, never a fixed pattern).
 LANGUAGE_CODE = "nb"
 LANGUAGES = [
     ("nb", _("Norwegian bokmål")),
@@ -214,7 +214,6 @@ LANGUAGES = [
     ("sv", _("Swedish")),
     ("en", _("English")),
 ]
-FORMAT_MODULE_PATH = ["kommunekompass.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

@@ -75,6 +75,12 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        # Before the check constraints are validated (ModelForm, admin): empty means default.
+        super().clean()
+        if not self.report_language:
+            self.report_language = country_language(self.country)
+
     def save(self, *args, **kwargs):
         if not self.report_language:
             self.report_language = country_language(self.country)
