@@ -75,18 +75,18 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
-        # Before the check constraints are validated (ModelForm, admin): empty means default.
-        super().clean()
-        if not self.report_language:
-            self.report_language = country_language(self.country)
-
     def save(self, *args, **kwargs):
         if not self.report_language:
             self.report_language = country_language(self.country)
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "report_language"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the check constraints are validated (ModelForm, admin): empty means default.
+        super().clean()
+        if not self.report_language:
+            self.report_language = country_language(self.country)
 
 
 class MembershipRole(models.TextChoices):
