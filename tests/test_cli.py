@@ -18,9 +18,9 @@ def run(tmp_path):
     env.pop("DATABASE_URL", None)  # each CLI test gets its own fresh SQLite database
     command = shutil.which("kommunekompass") or str(Path(sys.executable).parent / "kommunekompass")
 
-    def run(*args):
+    def run(*args, **variables):
         return subprocess.run(
-            [command, *args], capture_output=True, text=True, env=env, timeout=120
+            [command, *args], capture_output=True, text=True, env={**env, **variables}, timeout=120
         )
 
     return run
@@ -74,12 +74,12 @@ def test_demo_is_idempotent_and_lists_loaded_frameworks(run):
     loaded = listing.stdout.split("Loaded in the database:")[1]
     assert "kommunekompass   2020" in loaded and "caf" in loaded
 
-    evaluations = run("evaluations")
+    evaluations = run("evaluations", "--language", "en")
     assert evaluations.returncode == 0
     lines = evaluations.stdout.splitlines()
-    assert lines[0].split() == ["id", "municipality", "year", "framework", "status"]
-    assert any("Fjordvik kommune" in line and "published" in line for line in lines)
-    assert any("Nordhei kommune" in line and "draft" in line for line in lines)
+    assert lines[0].split() == ["id", "Municipality", "Year", "Framework", "Status"]
+    assert any("Fjordvik kommune" in line and "Published" in line for line in lines)
+    assert any("Nordhei kommune" in line and "Draft" in line for line in lines)
 
 
 def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_path):
@@ -101,7 +101,7 @@ def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_p
 
 def test_evaluations_says_so_when_there_are_none(run):
     run("migrate")
-    result = run("evaluations")
+    result = run("--language=en", "evaluations")
     assert result.returncode == 0 and "No evaluations yet." in result.stdout
 
 
@@ -109,3 +109,16 @@ def test_framework_list_works_before_the_database_exists(run):
     result = run("framework", "list")
     assert result.returncode == 0, result.stderr
     assert "kommunekompass" in result.stdout
+
+
+def test_the_command_line_speaks_the_language_asked_for(run):
+    """`--language` anywhere on the line, else KOMMUNEKOMPASS_LANGUAGE, else bokmål."""
+    swedish = run("framework", "list", "--language", "sv")
+    assert swedish.returncode == 0, swedish.stderr
+    assert "Kommunkompassen" in swedish.stdout
+    bokmal = run("framework", "list")
+    assert "Kommunekompasset" in bokmal.stdout and "Kommunkompassen" not in bokmal.stdout
+    english = run("framework", "list", KOMMUNEKOMPASS_LANGUAGE="en")
+    assert "The Municipal Compass" in english.stdout
+    unknown = run("framework", "list", "--language", "de")
+    assert unknown.returncode != 0 and "Unknown language 'de'" in unknown.stderr

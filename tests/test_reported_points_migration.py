@@ -63,7 +63,8 @@ def test_codes_become_references_to_the_frameworks_rows(before, kommunekompass_f
     # The results read from the references are those of before.
     from kommunekompass.evaluations.scores import evaluation_result
 
-    result = evaluation_result(Evaluation.objects.get(pk=by_area))
+    # (Read without the columns later migrations add: the schema is that of 0007.)
+    result = evaluation_result(Evaluation.objects.defer("report_language").get(pk=by_area))
     assert result.points == 95 and "2" in result.missing
     # The database keeps one node per row, and each node once per evaluation.
     subarea = SubArea.objects.get(framework=kommunekompass_framework, code="2.1")

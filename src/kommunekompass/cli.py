@@ -6,18 +6,49 @@ kommunekompass evaluations                   list evaluations
 kommunekompass framework validate FILE       check a framework file
 kommunekompass framework list                installed frameworks
 kommunekompass framework load FILE           load a framework file into the database
+
+Every command speaks the language given with `--language nb|nn|sv|en` (anywhere on the line)
+or the KOMMUNEKOMPASS_LANGUAGE environment variable; bokmål (nb) when neither is given.
 """
 
 import os
 import sys
 
+LANGUAGE_VARIABLE = "KOMMUNEKOMPASS_LANGUAGE"
+
+
+def take_language(args: list[str]) -> tuple[str | None, list[str]]:
+    """(the value of `--language X` or `--language=X`, the other arguments)."""
+    language, rest, index = None, [], 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--language" and index + 1 < len(args):
+            language, index = args[index + 1], index + 2
+            continue
+        if arg.startswith("--language="):
+            language = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        index += 1
+    return language, rest
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kommunekompass.settings")
+    import django
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
     args = list(sys.argv[1:] if argv is None else argv)
-    execute_from_command_line(["kommunekompass", *args])
+    language, args = take_language(args)
+    language = language or os.environ.get(LANGUAGE_VARIABLE) or "nb"
+    django.setup()
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        sys.exit(f"Unknown language {language!r}: use one of {', '.join(codes)}.")
+    with translation.override(language):
+        execute_from_command_line(["kommunekompass", *args])
 
 
 if __name__ == "__main__":

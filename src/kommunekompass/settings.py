@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kommunekompass.people.context.reminders",
+                "kommunekompass.core.context_processors.language_switch",
             ],
         },
     },
@@ -241,9 +242,16 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SITE_URL = os.environ.get("KOMMUNEKOMPASS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Norwegian bokmål first, English second. Dates and numbers follow the active language.
+# Norwegian bokmål first (the default), then nynorsk, Swedish and English. Dates and numbers
+# follow the active language: Django's formats for nb, nn and sv give "22. november 2026",
+# "22 november 2026" and "6,7" (templates use DATE_FORMAT, never a fixed pattern).
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian bokmål")), ("en", _("English"))]
+LANGUAGES = [
+    ("nb", _("Norwegian bokmål")),
+    ("nn", _("Norwegian nynorsk")),
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from kommunekompass.lib.i18n import request_language
+from kommunekompass.lib.i18n import chosen_language, request_language
 
 
 class LanguageMiddleware:
@@ -20,9 +20,12 @@ class LanguageMiddleware:
         language = request_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        # A page with a language of its own (a published report) uses it unless this is set.
+        request.language_chosen = chosen_language(request) is not None
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", language)
+        # A view may have activated another language (a report in its own language).
+        response.headers.setdefault("Content-Language", translation.get_language() or language)
         return response
 
 

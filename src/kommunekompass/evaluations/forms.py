@@ -6,7 +6,13 @@ from django.db.models import Q
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from kommunekompass.evaluations.models import Evidence, Finding, Interview, Municipality
+from kommunekompass.evaluations.models import (
+    Evidence,
+    Finding,
+    Interview,
+    Municipality,
+    ReportLanguage,
+)
 from kommunekompass.evaluations.uploads import UploadRefused, check_upload
 from kommunekompass.frameworks.models import Framework, Question
 from kommunekompass.frameworks.spec import pick_text
@@ -30,7 +36,7 @@ def question_field(queryset, label=None):
 class MunicipalityForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Municipality
-        fields = ["name", "number", "county", "country", "population"]
+        fields = ["name", "number", "county", "country", "population", "report_language"]
 
 
 def evaluator_users():
@@ -92,6 +98,15 @@ class DetailsForm(RefuseControlCharacters, forms.Form):
         label=gettext_lazy("Date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    report_language = forms.ChoiceField(
+        label=gettext_lazy("Report language"),
+        choices=ReportLanguage.choices,
+        required=False,  # not sent: unchanged
+        help_text=gettext_lazy(
+            "The published PDF and workbook are in this language, and so is the public report "
+            "for visitors who have not chosen a language."
+        ),
     )
 
 

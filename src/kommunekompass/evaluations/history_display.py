@@ -20,6 +20,7 @@ from kommunekompass.evaluations.models import (
     FindingKind,
     InterviewRole,
     MembershipRole,
+    ReportLanguage,
 )
 from kommunekompass.frameworks.spec import pick_text
 
@@ -56,6 +57,7 @@ def _labels() -> dict[str, str]:
         "position": _("Position"),
         "role": _("Role"),
         "date": _("Date"),
+        "report_language": _("Report language"),
         "held": _("Held"),
         "participants": _("Participants"),
         "notes": _("Notes"),
@@ -111,7 +113,7 @@ def _date(value) -> str:
         day = datetime.date.fromisoformat(str(value)[:10])
     except ValueError:
         return str(value)
-    return date_format(day, "j. F Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 def _value(key: str, value, *, action: str, subject: str, spec, language: str) -> str:
@@ -131,6 +133,8 @@ def _value(key: str, value, *, action: str, subject: str, spec, language: str) -
         return "; ".join(question_label(code, spec, language) for code in value)
     if key == "date":
         return _date(value)
+    if key == "report_language":
+        return str(dict(ReportLanguage.choices).get(value, value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if key == "priorities":

@@ -2,7 +2,10 @@
 
 An invalid file never reaches the database. Loading the same file again changes nothing;
 loading a different text under a version that is already loaded is refused, because
-evaluations made against that version must keep meaning what they meant.
+evaluations made against that version must keep meaning what they meant. One change is let
+in: a text that only adds languages (every existing text, code and number unchanged; see
+frameworks.amendment) amends the loaded version in place, recorded as a FrameworkAmendment
+that keeps the earlier text, so snapshots made with it stay verifiable.
 """
 
 from __future__ import annotations
@@ -14,7 +17,15 @@ from pathlib import Path
 
 from django.db import transaction
 
-from kommunekompass.frameworks.models import FocusArea, Framework, Perspective, Question, SubArea
+from kommunekompass.frameworks.amendment import added_languages
+from kommunekompass.frameworks.models import (
+    FocusArea,
+    Framework,
+    FrameworkAmendment,
+    Perspective,
+    Question,
+    SubArea,
+)
 from kommunekompass.frameworks.validation import FrameworkInvalid, validate_framework_text
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data"
@@ -28,6 +39,7 @@ class FrameworkConflict(ValueError):
 class LoadOutcome:
     framework: Framework
     created: bool
+    added_languages: tuple[str, ...] = ()
 
 
 def shipped_framework_files() -> list[Path]:
@@ -55,6 +67,10 @@ def load_framework_text(text: str, source: str = "") -> LoadOutcome:
         if existing is not None:
             if existing.checksum == checksum:
                 return LoadOutcome(existing, created=False)
+            added = added_languages(existing.document, result.document)
+            if added:
+                _amend(existing, spec, result.document, text, checksum, added)
+                return LoadOutcome(existing, created=False, added_languages=added)
             raise FrameworkConflict(
                 f"{spec.key} {spec.version} is already loaded with another text. "
                 "Give the changed framework a new version."
@@ -107,6 +123,39 @@ def load_framework_text(text: str, source: str = "") -> LoadOutcome:
                     )
                     position += len(subarea.questions)
     return LoadOutcome(framework, created=True)
+
+
+def _amend(framework: Framework, spec, document: dict, text: str, checksum: str, added) -> None:
+    """Give the loaded `framework` the texts of `spec` (the same framework in more languages)
+    in place, and record it. Called inside the loader's transaction."""
+    FrameworkAmendment.objects.create(
+        framework=framework,
+        languages=list(added),
+        previous_checksum=framework.checksum,
+        previous_source=framework.source,
+        checksum=checksum,
+    )
+    framework.name = spec.name
+    framework.description = spec.description
+    framework.document = document
+    framework.source = text
+    framework.checksum = checksum
+    framework.save(update_fields=["name", "description", "document", "source", "checksum"])
+    for model, nodes in (
+        (Perspective, spec.perspectives),
+        (FocusArea, spec.areas),
+        (SubArea, spec.subareas),
+    ):
+        rows = list(model.objects.filter(framework=framework))
+        by_code = {node.code: node for node in nodes}
+        for row in rows:
+            row.name = by_code[row.code].name
+        model.objects.bulk_update(rows, ["name"])
+    questions = list(Question.objects.filter(framework=framework))
+    for row in questions:
+        question = spec.question(row.code)
+        row.text, row.guidance = question.text, question.guidance
+    Question.objects.bulk_update(questions, ["text", "guidance"])
 
 
 def load_framework_file(path: Path | str) -> LoadOutcome:

@@ -128,3 +128,26 @@ class Question(LocalizedNameMixin, models.Model):
 
     def localized_guidance(self, language: str | None = None) -> str:
         return pick_text(self.guidance, language or get_language())
+
+
+class FrameworkAmendment(models.Model):
+    """A loaded framework version given texts in more languages, in place.
+
+    Nothing else of the version changed (frameworks.amendment.added_languages): its existing
+    texts are the same letter for letter. The record keeps the text it had before, so a
+    published snapshot made under the earlier checksum stays verifiable (reports.texts)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="amendments")
+    languages = models.JSONField(_("languages added"))
+    previous_checksum = models.CharField(_("SHA-256 of the earlier source"), max_length=64)
+    previous_source = models.TextField(_("earlier source file text"))
+    checksum = models.CharField(_("SHA-256 of the new source"), max_length=64)
+    amended_at = models.DateTimeField(_("amended"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("framework amendment")
+        verbose_name_plural = _("framework amendments")
+        ordering = ["framework", "amended_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.framework}: + {', '.join(self.languages)}"

@@ -30,11 +30,16 @@ def to_fraction(value) -> Fraction:
     raise TypeError(f"not a number: {value!r}")
 
 
+# The languages a text falls back to when it lacks the one asked for, in order.
+FALLBACK_LANGUAGES = ("nb", "en")
+
+
 def pick_text(text: LocalizedText | None, language: str | None, fallback: str = "nb") -> str:
-    """The text in `language`, else in the fallback language, else in any language."""
+    """The text in `language`, else in the fallback language (bokmål), else in English, else in
+    any language."""
     if not text:
         return ""
-    for candidate in (language, (language or "").split("-")[0], fallback):
+    for candidate in (language, (language or "").split("-")[0], fallback, *FALLBACK_LANGUAGES):
         if candidate and text.get(candidate):
             return text[candidate]
     return next(iter(text.values()), "")
@@ -152,6 +157,15 @@ class FrameworkSpec:
     @property
     def areas(self) -> tuple[AreaSpec, ...]:
         return tuple(a for p in self.perspectives for a in p.areas)
+
+    def text_language(self, language: str | None) -> str:
+        """The language its texts are shown in when `language` is asked for: that language if
+        the framework has it, else bokmål, else English, else its first language."""
+        language = (language or "").split("-")[0]
+        for candidate in (language, *FALLBACK_LANGUAGES):
+            if candidate in self.languages:
+                return candidate
+        return self.languages[0]
 
     @property
     def subareas(self) -> tuple[SubAreaSpec, ...]:

@@ -10,7 +10,8 @@ Problem codes are stable, so tools and tests can rely on them:
     unknown-field        a field the format does not know (often a typo)
     wrong-type           e.g. a list where a mapping belongs, text where a number belongs
     bad-number           a maximum or weight that is negative or not a number
-    missing-translation  a text lacks one of the framework's languages
+    missing-translation  a text lacks one of the framework's languages (`languages`); every
+                         missing text is reported, with its path and language
     duplicate-code       two perspectives, areas, sub-areas or questions share a code
     max-mismatch         sub-area maxima do not add up to the area's maximum, or question
                          maxima do not add up to the sub-area's
@@ -44,6 +45,7 @@ class Problem:
     message: str
     line: int | None = None
     path: str = ""
+    language: str = ""  # the language a missing-translation problem is about
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
@@ -121,13 +123,13 @@ class _Checker:
         self.problems: list[Problem] = []
         self.languages: list[str] = []
 
-    def problem(self, code: str, path: Path, message: str) -> None:
+    def problem(self, code: str, path: Path, message: str, language: str = "") -> None:
         line = None
         for end in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:end]))
             if line:
                 break
-        self.problems.append(Problem(code, message, line, _path_text(path)))
+        self.problems.append(Problem(code, message, line, _path_text(path), language))
 
     # Small typed accessors: each reports and returns None when the value is unusable.
 
@@ -184,6 +186,7 @@ class _Checker:
                     "missing-translation",
                     path + (key,),
                     f"'{_path_text(path + (key,))}' has no text in '{language}'.",
+                    language,
                 )
             elif not isinstance(text, str):
                 self.problem(

@@ -181,6 +181,7 @@ def _write(plan: ImportPlan, frameworks, user, progress, sha256: str) -> list[in
             status=Evaluation.Status.DRAFT,
             result_level=planned.level,
             source=f"import: {plan.filename}"[:300],
+            report_language=municipalities[planned.municipality_id].report_language,
         )
         for planned in plan.evaluations
     )

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponse
 
-from kommunekompass.lib.i18n import request_language
+from kommunekompass.lib.i18n import chosen_language
 from kommunekompass.reports import published
 
 REPORT_ADDRESS = re.compile(r"^/reports/(?P<pk>\d+)/(?:v/(?P<number>\d+)/)?(?:(?:pdf|xlsx)/)?$")
@@ -29,8 +29,10 @@ def _memo_key(request, pk) -> str | None:
     state = published.public_state(pk)
     if state is None:
         return None
-    latest, status = state
-    return f"public-response:{request.path_info}:{latest}:{status}:{request_language(request)}"
+    latest, status, report_language = state
+    # The page is in the visitor's chosen language, else in the report's.
+    language = chosen_language(request) or report_language
+    return f"public-response:{request.path_info}:{latest}:{status}:{language}"
 
 
 class PublicReportMiddleware:

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 
 from kommunekompass.evaluations.models import Evaluation, PublishedVersion
 from kommunekompass.evaluations.services.workflow import store_files
@@ -36,19 +37,36 @@ def _state_key(pk) -> str:
     return f"report-state:{pk}"
 
 
-def public_state(pk) -> tuple[int, str] | None:
-    """(latest version number, status) of an evaluation whose report is public, else None.
-    Remembered for a moment, so a busy public report costs no query per request."""
+def public_state(pk) -> tuple[int, str, str] | None:
+    """(latest version number, status, report language) of an evaluation whose report is
+    public, else None. Remembered for a moment, so a busy public report costs no query per
+    request."""
     key = _state_key(pk)
     state = cache.get(key)
     if state is None:
         # No ordering: the model's default order would join the municipality for nothing.
         rows = Evaluation.objects.filter(pk=pk).order_by()
-        state = next(iter(rows.values_list("published_version", "status")[:1]), ())
+        fields = ("published_version", "status", "report_language")
+        state = next(iter(rows.values_list(*fields)[:1]), ())
         cache.set(key, tuple(state), STATE_TIMEOUT)
     if not state or state[0] < 1 or state[1] == Evaluation.Status.WITHDRAWN:
         return None
     return tuple(state)
+
+
+def page_language(request, report_language: str) -> str:
+    """The language a report page is shown in: the visitor's choice, else the report's."""
+    if getattr(request, "language_chosen", False):
+        return translation.get_language() or report_language
+    return report_language or translation.get_language()
+
+
+def activate_page_language(request, report_language: str) -> str:
+    """Activate `page_language` for the rest of the request; returns it."""
+    language = page_language(request, report_language)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
 
 
 def forget_state(sender, instance, **kwargs) -> None:
@@ -158,7 +176,8 @@ def render_docx_file(version: PublishedVersion) -> bytes:
     from kommunekompass.reports.word import render_docx
 
     data = PublishedVersion.objects.values_list("data", flat=True).get(pk=version.pk)
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the version's report language, as its PDF and workbook are.
+    with translation.override(version.language or settings.LANGUAGE_CODE):
         return render_docx(report_from_data(data), version=version)
 
 

@@ -51,13 +51,13 @@ def version_filename(version, extension: str) -> str:
 
 
 def render_file(version, kind: str) -> tuple[str, bytes]:
-    """One of the version's files ("pdf" or "xlsx"), in the site's language, from its data."""
+    """One of the version's files ("pdf" or "xlsx"), in its report language, from its data."""
     from kommunekompass.reports.data import report_from_data
     from kommunekompass.reports.render import render_pdf
     from kommunekompass.reports.spreadsheet import render_xlsx
 
     report = report_from_data(version.data)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(version.language or settings.LANGUAGE_CODE):
         if kind == "pdf":
             content = render_pdf(report, version=version)
         else:

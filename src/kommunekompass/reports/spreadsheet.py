@@ -73,7 +73,7 @@ def render_xlsx(report: Report, *, version=None) -> bytes:
                 _("Version %(number)s, published %(date)s")
                 % {
                     "number": version.number,
-                    "date": date_format(localtime(version.published_at), "j. F Y"),
+                    "date": date_format(localtime(version.published_at), "DATE_FORMAT"),
                 },
             )
         )

@@ -5,6 +5,10 @@ A live report copies them from the evaluation's framework (`node_text`, `questio
 snapshot of format 2 (reports.frozen) keeps only the framework's key, version and checksum and
 reads the texts back here (`framework_texts`): a loaded framework version never changes (the
 loader refuses a changed text under a loaded version), and the checksum proves it is the same.
+The one exception is an amendment that only adds languages (frameworks.amendment): every text
+the snapshot was made with is unchanged, and the amendment keeps the earlier text, so a
+snapshot made under the earlier checksum is verified against that record and reads the
+amended texts (the same in its languages, and now in the added ones as well).
 The texts of a framework version are made once per process and shared, never changed in place.
 """
 
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kommunekompass.frameworks.models import Framework
+from kommunekompass.frameworks.models import Framework, FrameworkAmendment
 from kommunekompass.frameworks.spec import AreaSpec, FrameworkSpec, QuestionSpec, SubAreaSpec
 from kommunekompass.reports.shapes import DimensionText, LocalizedText, NodeText, QuestionText
 
@@ -63,6 +67,11 @@ class SnapshotFrameworkError(ValueError):
 _TEXTS: dict[tuple[int, str], FrameworkTexts] = {}
 
 
+def _amended_from(row: Framework, checksum: str) -> bool:
+    """Was the loaded version amended (languages added) from a text with `checksum`?"""
+    return FrameworkAmendment.objects.filter(framework=row, previous_checksum=checksum).exists()
+
+
 def framework_texts(key: str, version: str, checksum: str) -> FrameworkTexts:
     """The texts of framework `key` `version` (one query), which must have `checksum`."""
     row = Framework.objects.only("id", "checksum").filter(key=key, version=version).first()
@@ -70,7 +79,7 @@ def framework_texts(key: str, version: str, checksum: str) -> FrameworkTexts:
         raise SnapshotFrameworkError(
             f"The snapshot's framework {key} {version} is not loaded; its texts cannot be read."
         )
-    if row.checksum != checksum:
+    if row.checksum != checksum and not _amended_from(row, checksum):
         raise SnapshotFrameworkError(
             f"The snapshot was made with framework {key} {version} of checksum {checksum}, "
             f"but the loaded one has checksum {row.checksum}; its texts cannot be trusted."

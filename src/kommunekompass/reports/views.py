@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -132,7 +133,8 @@ def _anonymous_page(request, pk, number=None):
     state = published.public_state(pk)
     if state is None:
         return None
-    latest, status = state
+    latest, status, report_language = state
+    published.activate_page_language(request, report_language)
     if number is not None and not 1 <= number <= latest:
         raise Http404(_("No such version."))
     key = published.page_key(pk, number, latest, status, get_language())
@@ -169,8 +171,10 @@ def report_page(request, pk):
         return fast
     evaluation = _public(pk)
     if evaluation is not None:
+        published.activate_page_language(request, evaluation.report_language)
         return _version_page(request, *_visible_version(request, pk, evaluation=evaluation))
     evaluation, access = get_evaluation(request.user, pk, "result")
+    published.activate_page_language(request, evaluation.report_language)
     report = build_report(evaluation, _group_key(request))
     return _page(request, evaluation, body=render_body(report), report=report, access=access)
 
@@ -179,7 +183,9 @@ def version_page(request, pk, number):
     fast = _anonymous_page(request, pk, number)
     if fast is not None:
         return fast
-    return _version_page(request, *_visible_version(request, pk, number))
+    evaluation, version, versions = _visible_version(request, pk, number)
+    published.activate_page_language(request, evaluation.report_language)
+    return _version_page(request, evaluation, version, versions)
 
 
 def _file_response(handle, filename: str, kind: str):
@@ -304,15 +310,17 @@ def _live_file(request, pk, kind):
     # A draft: only its own people get here (get_evaluation answers 404 to anyone else,
     # anonymous visitors included).
     evaluation, _access = get_evaluation(request.user, pk, "result")
-    if kind in ("pdf", "docx"):
-        render = render_pdf if kind == "pdf" else render_docx
-        try:
-            with _rendering_slot(request.user):
-                content = render(build_report(evaluation, _group_key(request)))
-        except Busy:
-            return _busy(request)
-    else:
-        content = render_xlsx(build_report(evaluation, _group_key(request)))
+    # The draft's files are in its report language, as the published ones will be.
+    with translation.override(evaluation.report_language or get_language()):
+        if kind in ("pdf", "docx"):
+            render = render_pdf if kind == "pdf" else render_docx
+            try:
+                with _rendering_slot(request.user):
+                    content = render(build_report(evaluation, _group_key(request)))
+            except Busy:
+                return _busy(request)
+        else:
+            content = render_xlsx(build_report(evaluation, _group_key(request)))
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(evaluation, kind)}"'
     return response

@@ -17,9 +17,11 @@ from kommunekompass.evaluations.models.core import (
     Municipality,
     Priority,
     ReportedPoints,
+    ReportLanguage,
     ResultLevel,
     Score,
     choices_check,
+    country_language,
     evidence_upload_path,
 )
 from kommunekompass.evaluations.models.records import (
@@ -32,6 +34,8 @@ from kommunekompass.evaluations.models.records import (
 
 __all__ = [
     "choices_check",
+    "country_language",
+    "ReportLanguage",
     "Country",
     "Municipality",
     "MembershipRole",

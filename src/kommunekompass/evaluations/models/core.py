@@ -23,14 +23,40 @@ class Country(models.TextChoices):
     SWEDEN = "SE", _("Sweden")
 
 
+class ReportLanguage(models.TextChoices):
+    """The languages a report is written in (the site's languages)."""
+
+    NB = "nb", _("Norwegian bokmål")
+    NN = "nn", _("Norwegian nynorsk")
+    SV = "sv", _("Swedish")
+    EN = "en", _("English")
+
+
+# A municipality's reports are in its country's language unless it says otherwise.
+COUNTRY_LANGUAGE = {Country.NORWAY: ReportLanguage.NB, Country.SWEDEN: ReportLanguage.SV}
+
+
+def country_language(country: str) -> str:
+    return COUNTRY_LANGUAGE.get(country, ReportLanguage.NB)
+
+
 class Municipality(models.Model):
     Country = Country
+    ReportLanguage = ReportLanguage
 
     name = models.CharField(_("name"), max_length=200)
     number = models.CharField(_("municipality number"), max_length=8)
     county = models.CharField(_("county"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # Left empty, it becomes the country's language when saved (NO: bokmål, SE: Swedish).
+    report_language = models.CharField(
+        _("report language"),
+        max_length=5,
+        choices=ReportLanguage.choices,
+        blank=True,
+        help_text=_("The language of its reports. Empty: the language of its country."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -41,10 +67,26 @@ class Municipality(models.Model):
                 fields=["country", "number"], name="municipality_country_number_unique"
             ),
             choices_check("country", Country.choices, "municipality_country_valid"),
+            choices_check(
+                "report_language", ReportLanguage.choices, "municipality_report_language_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.report_language:
+            self.report_language = country_language(self.country)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "report_language"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the check constraints are validated (ModelForm, admin): empty means default.
+        super().clean()
+        if not self.report_language:
+            self.report_language = country_language(self.country)
 
 
 class MembershipRole(models.TextChoices):
@@ -208,6 +250,11 @@ class Evaluation(models.Model):
     # The number of the latest published version (0: never published). A reopened evaluation
     # keeps it, so its last published version stays public while the revision is under way.
     published_version = models.PositiveIntegerField(_("published version"), default=0)
+    # The language its report is published in (its PDF and workbook, and the public page for a
+    # visitor who chose no language). Left empty, it becomes the municipality's when saved.
+    report_language = models.CharField(
+        _("report language"), max_length=5, choices=ReportLanguage.choices, blank=True
+    )
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -221,6 +268,9 @@ class Evaluation(models.Model):
             ),
             choices_check("status", EvaluationStatus.choices, "evaluation_status_valid"),
             choices_check("result_level", ResultLevel.choices, "evaluation_result_level_valid"),
+            choices_check(
+                "report_language", ReportLanguage.choices, "evaluation_report_language_valid"
+            ),
         ]
         indexes = [
             # "the latest published evaluation of each municipality" (comparisons.groups)
@@ -232,6 +282,15 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}"
+
+    def save(self, *args, **kwargs):
+        if not self.report_language:
+            self.report_language = self.municipality.report_language or country_language(
+                self.municipality.country
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "report_language"}
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:

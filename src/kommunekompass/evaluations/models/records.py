@@ -9,6 +9,7 @@ from kommunekompass.evaluations.models.core import (
     Evaluation,
     Finding,
     Municipality,
+    ReportLanguage,
     choices_check,
 )
 from kommunekompass.frameworks.models import Question
@@ -180,6 +181,10 @@ class PublishedVersion(models.Model):
     data = models.JSONField(_("snapshot"))
     pdf = models.FileField(_("PDF"), upload_to=published_file_path, blank=True)
     xlsx = models.FileField(_("workbook"), upload_to=published_file_path, blank=True)
+    # The report language when it was published: its PDF and workbook are rendered in it.
+    language = models.CharField(
+        _("report language"), max_length=5, choices=ReportLanguage.choices, default="nb"
+    )
 
     class Meta:
         verbose_name = _("published version")
@@ -192,6 +197,7 @@ class PublishedVersion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(number__gte=1), name="published_version_number_positive"
             ),
+            choices_check("language", ReportLanguage.choices, "published_version_language_valid"),
         ]
 
     def __str__(self) -> str:

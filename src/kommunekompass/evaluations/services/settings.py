@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.audit import record
-from kommunekompass.evaluations.models import AuditEntry, Evaluation, Priority
+from kommunekompass.evaluations.models import AuditEntry, Evaluation, Priority, ReportLanguage
 from kommunekompass.evaluations.services.base import (
     ServiceError,
     actor,
@@ -55,18 +55,28 @@ def create_evaluation(*, user, municipality, framework, year, date=None, evaluat
     return evaluation
 
 
-def change_details(*, evaluation, user, date) -> bool:
-    """The evaluation's date (the year, municipality and framework are its identity)."""
+def change_details(*, evaluation, user, date, report_language=None) -> bool:
+    """The evaluation's date and the language of its report (the year, municipality and
+    framework are its identity). `report_language` None keeps it."""
+    if report_language is not None and report_language not in ReportLanguage.values:
+        raise ServiceError(_("Choose one of the report languages."), field="report_language")
     with transaction.atomic():
         current = lock_for_change(evaluation)
-        if current.date == date:
+        old, new = {}, {}
+        if current.date != date:
+            old["date"] = current.date.isoformat() if current.date else None
+            new["date"] = date.isoformat() if date else None
+            current.date = date
+        if report_language is not None and current.report_language != report_language:
+            old["report_language"] = current.report_language
+            new["report_language"] = report_language
+            current.report_language = report_language
+        if not new:
             return False
-        old = {"date": current.date.isoformat() if current.date else None}
-        current.date = date
-        current.save(update_fields=["date"])
-        new = {"date": date.isoformat() if date else None}
+        current.save(update_fields=[*new])
         record(current, user, AuditEntry.Action.DETAILS, "", old, new)
-    evaluation.date = date
+    evaluation.date = current.date
+    evaluation.report_language = current.report_language
     return True
 
 

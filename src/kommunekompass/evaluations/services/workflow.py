@@ -227,6 +227,7 @@ def _version(
         engine_version=ENGINE_VERSION,
         complete=bool(data.get("complete", True)),
         data=data,
+        language=current.report_language or "nb",
     )
 
 

@@ -119,7 +119,9 @@ def evaluation_detail(request, pk):
             "evidence_count": evaluation.evidence.count(),
             "status_form": StatusForm(),
             "team_form": TeamForm(initial={"evaluators": evaluators, "reviewers": reviewers}),
-            "details_form": DetailsForm(initial={"date": evaluation.date}),
+            "details_form": DetailsForm(
+                initial={"date": evaluation.date, "report_language": evaluation.report_language}
+            ),
         },
     )
 
@@ -199,11 +201,21 @@ def evaluation_details(request, pk):
     evaluation, access = get_evaluation(request.user, pk, "edit")
     form = DetailsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Date: give a valid date."))
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return redirect("evaluations:detail", pk=pk)
-    if settings_service.change_details(
-        evaluation=evaluation, user=request.user, date=form.cleaned_data["date"]
-    ):
+    try:
+        changed = settings_service.change_details(
+            evaluation=evaluation,
+            user=request.user,
+            date=form.cleaned_data["date"],
+            report_language=form.cleaned_data["report_language"] or None,
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("evaluations:detail", pk=pk)
+    if changed:
         messages.success(request, _("The details are saved."))
     return redirect("evaluations:detail", pk=pk)
 

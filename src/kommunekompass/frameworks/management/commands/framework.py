@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils.translation import get_language
 
 from kommunekompass.frameworks.loader import (
     FrameworkConflict,
@@ -63,7 +64,7 @@ class Command(BaseCommand):
                     f"  {spec.key:<16} {spec.version:<8} {len(spec.areas):>3} areas "
                     f"{len(spec.questions):>4} questions  "
                     f"max {format_points(spec.max_points, 0, 'en'):>6}"
-                    f"  {pick_text(spec.name, 'en')}  ({path.name})"
+                    f"  {pick_text(spec.name, get_language())}  ({path.name})"
                 )
             else:
                 self.stdout.write(f"  {path.name}: INVALID ({len(result.problems)} problems)")
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         for framework in loaded:
             self.stdout.write(
                 f"  {framework.key:<16} {framework.version:<8} loaded "
-                f"{framework.loaded_at:%Y-%m-%d %H:%M}  {framework.localized('en')}"
+                f"{framework.loaded_at:%Y-%m-%d %H:%M}  {framework.localized()}"
             )
 
     def handle_load(self, files, **options):
@@ -99,4 +100,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: {error}", returncode=1) from error
             framework = outcome.framework
             verb = "loaded" if outcome.created else "already loaded, unchanged"
+            if outcome.added_languages:
+                verb = f"already loaded, texts added in {', '.join(outcome.added_languages)}"
             self.stdout.write(f"{framework.key} {framework.version}: {verb}")

@@ -51,7 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="a file, or a folder for many")
         parser.add_argument("--all", action="store_true", help="every evaluation")
         parser.add_argument("--published", action="store_true", help="every published one")
-        parser.add_argument("--language", default="nb", choices=["nb", "en"])
+        # From the command line, `--language` is taken by kommunekompass.cli for every command
+        # (the active language); from call_command it may be given here.
+        parser.add_argument("--language", default=None, choices=["nb", "nn", "sv", "en"])
 
     def handle(self, *args, evaluations, format, output, language, **options):
         chosen = Evaluation.objects.select_related("municipality", "framework").order_by("id")
@@ -83,7 +85,7 @@ class Command(BaseCommand):
         if not single:
             target.mkdir(parents=True, exist_ok=True)
         render = RENDERERS[format]
-        with translation.override(language):
+        with translation.override(language or translation.get_language() or "nb"):
             for evaluation in tqdm(
                 selected, desc="Reports", unit="report", disable=single, file=self.stderr._out
             ):
