@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kommunekompass.imports",
     "kommunekompass.improvement",
     "kommunekompass.forecasts",
+    "kommunekompass.bundles",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
