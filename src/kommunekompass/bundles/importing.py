@@ -60,14 +60,25 @@ def _say(progress, text: str) -> None:
 def _framework(identity: dict) -> Framework:
     key, version, checksum = identity.get("key"), identity.get("version"), identity.get("checksum")
     framework = Framework.objects.filter(key=key, version=version).first()
-    if framework is None or framework.checksum != checksum:
-        what = _("does not exist here") if framework is None else _("differs here (checksum)")
+    values = {"key": key, "version": version, "checksum": checksum}
+    if framework is None:
         raise BundleError(
             _(
-                "The framework %(key)s version %(version)s %(what)s. Load that framework version "
-                "(checksum %(checksum)s) first, with “kommunekompass framework load FILE”."
+                "The framework %(key)s version %(version)s does not exist here. Load that "
+                "framework version (checksum %(checksum)s) first, with “kommunekompass "
+                "framework load FILE”."
             )
-            % {"key": key, "version": version, "what": what, "checksum": checksum},
+            % values,
+            bundle_format.MANIFEST,
+        )
+    if framework.checksum != checksum:
+        raise BundleError(
+            _(
+                "The framework %(key)s version %(version)s here is not the one the bundle "
+                "was made with (its checksum differs). Load that framework version (checksum "
+                "%(checksum)s) first, with “kommunekompass framework load FILE”."
+            )
+            % values,
             bundle_format.MANIFEST,
         )
     return framework

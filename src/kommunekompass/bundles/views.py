@@ -57,7 +57,7 @@ class ImportForm(forms.Form):
 def import_page(request):
     targets = import_targets(request.user)
     if not targets.exists():
-        raise Http404(_("Not found."))
+        raise Http404(_("No such page."))
     form = ImportForm(request.POST or None, request.FILES or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         try:
