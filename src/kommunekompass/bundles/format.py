@@ -212,9 +212,11 @@ def read(source, limits: Limits = DEFAULT_LIMITS) -> tuple[dict, dict[str, bytes
                 _("The member “%(name)s” is not listed in the manifest.") % {"name": name}, name
             )
         members = {}
+        budget = limits.total_size  # what is read, whatever the headers say
         for name in sorted(present):
             expected = listed[name]
-            content = _read_member(bundle, by_name[name], limits.member_size)
+            content = _read_member(bundle, by_name[name], min(limits.member_size, budget))
+            budget -= len(content)
             if not isinstance(expected, dict) or len(content) != expected.get("size"):
                 raise BundleError(
                     _("The member “%(name)s” does not have the size the manifest gives.")
