@@ -110,6 +110,8 @@ def test_an_admin_imports_a_bundle_into_another_municipality(world, media, clien
     assert imported.evaluators.get() == world.eva
     entry = imported.audit.get(action=AuditEntry.Action.IMPORTED)
     assert entry.user == world.admin
+    history = client.get(reverse("evaluations:history", args=[imported.pk])).content.decode()
+    assert "Imported from bundle" in history
 
 
 def test_a_coordinator_imports_into_their_own_municipality_only(world, media, client_factory):
