@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from kommunekompass.bundles.exporting import export_evaluation
 from kommunekompass.evaluations.models import AuditEntry, Evaluation
@@ -16,6 +17,14 @@ from tests.factories import make_user
 from tests.test_bundles import remove_evaluation
 
 QUERIES = 16  # the overview as it was before the link: the link adds none
+
+
+@pytest.fixture(autouse=True)
+def language_afterwards():
+    """The English pages here leave English active in this thread; the tests after expect the
+    default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
