@@ -399,6 +399,31 @@ def test_a_row_naming_an_unknown_question_is_refused_by_member_and_row(small):
     assert "scores.json, row 2" in str(error) and "99.9.9" in str(error)
 
 
+def _change_json(member, change):
+    def apply(members, header):
+        value = json.loads(members[member])
+        change(value)
+        members[member] = bundle_format.to_json(value)
+
+    return apply
+
+
+@pytest.mark.parametrize(
+    "member, change, message",
+    [
+        ("scores.json", lambda rows: rows[0]["levels"].update(x=9), "scores.json, row 1"),
+        ("scores.json", lambda rows: rows[0].update(levels=[1]), "scores.json, row 1"),
+        ("evaluation.json", lambda row: row.update(source="x" * 301), "at most 300"),
+        ("people.json", lambda rows: rows.update({"bad name!": {}}), "not a valid user name"),
+        ("findings.json", lambda rows: rows.append({"id": 1}), "findings.json, row 1"),
+        ("history.json", lambda rows: rows.append([]), "history.json"),
+    ],
+)
+def test_rows_that_do_not_fit_are_refused_by_member(small, member, change, message):
+    error = refused(rebuilt(small, _change_json(member, change)))
+    assert message in str(error)
+
+
 # The command line
 
 

@@ -9,8 +9,9 @@ log in as them until an administrator gives them access.
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from kommunekompass.bundles import format as bundle_format
@@ -57,7 +58,8 @@ def _say(progress, text: str) -> None:
         progress(text)
 
 
-def _framework(identity: dict) -> Framework:
+def _framework(identity) -> Framework:
+    identity = identity if isinstance(identity, dict) else {}
     key, version, checksum = identity.get("key"), identity.get("version"), identity.get("checksum")
     framework = Framework.objects.filter(key=key, version=version).first()
     values = {"key": key, "version": version, "checksum": checksum}
@@ -84,7 +86,8 @@ def _framework(identity: dict) -> Framework:
     return framework
 
 
-def _municipality(identity: dict, number: str | None) -> Municipality:
+def _municipality(identity, number: str | None) -> Municipality:
+    identity = identity if isinstance(identity, dict) else {}
     wanted = number or identity.get("number")
     candidates = list(Municipality.objects.filter(number=wanted))
     same_country = [m for m in candidates if m.country == identity.get("country")]
@@ -106,9 +109,26 @@ def _municipality(identity: dict, number: str | None) -> Municipality:
 def _people(rows: dict) -> tuple[dict, list[str]]:
     User = get_user_model()
     matched, to_create = {}, []
+    validate = User.username_validator
     for name, row in sorted(rows.items()):
         if not isinstance(row, dict):
             raise BundleError(_("people.json: “%(name)s” is not an object.") % {"name": name})
+        try:
+            validate(name)
+        except ValidationError as error:
+            raise BundleError(
+                _("people.json: “%(name)s” is not a valid user name.") % {"name": name[:150]},
+                "people.json",
+            ) from error
+        if len(name) > 150 or not all(
+            isinstance(row.get(key, ""), str) and len(row.get(key, "")) <= limit
+            for key, limit in (("email", 254), ("first_name", 150), ("last_name", 150))
+        ):
+            raise BundleError(
+                _("people.json: “%(name)s” has a name or e-mail that is too long.")
+                % {"name": name[:150]},
+                "people.json",
+            )
         user = User.objects.filter(username=name).first()
         email = (row.get("email") or "").strip()
         if user is None and email:
@@ -200,6 +220,12 @@ def check_bundle(
         check_content(framework, content, set(people))
     except ServiceError as error:
         raise BundleError(str(error), error.field or "") from error
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        # A shape check_content does not name (a list where a text belongs, ...).
+        raise BundleError(
+            _("The bundle's content does not have the expected shape (%(error)s).")
+            % {"error": error}
+        ) from error
     matched, to_create = _people(people)
     notes: list[str] = []
     group = _group(content["comparison_group.json"], notes)
@@ -250,7 +276,7 @@ def import_bundle(plan: Plan, user, progress=None) -> Summary:
             record_import(evaluation, user, note)
     except BaseException as error:
         _remove(stored)
-        if isinstance(error, IntegrityError):
+        if isinstance(error, DatabaseError):
             raise BundleError(
                 _("The database refused the bundle; nothing was imported (%(error)s).")
                 % {"error": error}

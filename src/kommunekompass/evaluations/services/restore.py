@@ -35,6 +35,7 @@ from kommunekompass.evaluations.models import (
     Score,
 )
 from kommunekompass.evaluations.services.base import ServiceError
+from kommunekompass.scoring.engine import ScoreError, check_levels
 
 LIST_MEMBERS = (
     "scores.json",
@@ -103,11 +104,41 @@ def _check_time(where: _Row, row: dict, *fields: str) -> None:
             where.fail(_("“%(field)s” is not a valid date or time") % {"field": field})
 
 
+# Text fields with a length limit in the database: (member, field) -> the limit.
+MAX_LENGTHS = {
+    ("evaluation.json", "source"): 300,
+    ("evidence.json", "title"): 300,
+    ("evidence.json", "original_name"): 255,
+    ("evidence.json", "content_type"): 120,
+    ("evidence.json", "url"): 1000,
+    ("review_comments.json", "subject"): 300,
+    ("published_versions.json", "published_by_name"): 300,
+    ("published_versions.json", "approved_by_name"): 300,
+    ("published_versions.json", "submitted_by_name"): 300,
+    ("published_versions.json", "spec_checksum"): 64,
+    ("published_versions.json", "engine_version"): 20,
+}
+
+
+def _check_lengths(content: dict) -> None:
+    for (member, field), limit in MAX_LENGTHS.items():
+        rows = content[member]
+        for index, row in enumerate(rows if isinstance(rows, list) else [rows]):
+            value = row.get(field) if isinstance(row, dict) else None
+            if value is not None and (not isinstance(value, str) or len(value) > limit):
+                where = _Row(member, index if isinstance(rows, list) else None)
+                where.fail(
+                    _("“%(field)s” must be a text of at most %(limit)s characters")
+                    % {"field": field, "limit": limit}
+                )
+
+
 def check_content(framework, content: dict, people: set[str]) -> None:
     """Refuse (ServiceError naming member and row) what cannot be restored here."""
     questions = set(framework.questions.values_list("code", flat=True))
     areas = set(framework.areas.values_list("code", flat=True))
     subareas = set(framework.subareas.values_list("code", flat=True))
+    spec = framework.spec
     text, number = (str,), (int,)
     optional_text = (str, type(None))
 
@@ -137,6 +168,10 @@ def check_content(framework, content: dict, people: set[str]) -> None:
         where = _Row("scores.json", i)
         _check_row(where, row, {"question": text, "levels": (dict,), "reason": text})
         _check_codes(where, row["question"], questions, "question")
+        try:
+            check_levels(spec.question(row["question"]), row["levels"])
+        except ScoreError as error:
+            where.fail(str(error))
         _check_time(where, row, "updated_at")
         users(where, row, "updated_by")
     for i, row in enumerate(content["reported_points.json"]):
@@ -191,6 +226,7 @@ def check_content(framework, content: dict, people: set[str]) -> None:
             where.fail(_("its finding is not in findings.json"))
         _check_time(where, row, "created_at", "answered_at", "resolved_at")
         users(where, row, "author", "answered_by", "resolved_by")
+    _check_lengths(content)
     for i, row in enumerate(content["published_versions.json"]):
         where = _Row("published_versions.json", i)
         _check_row(where, row, {"number": number, "snapshot": text, "files": (dict,)})
