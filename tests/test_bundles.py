@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from kommunekompass.bundles import format as bundle_format
@@ -427,7 +428,7 @@ def test_rows_that_do_not_fit_are_refused_by_member(small, member, change, messa
 # The command line
 
 
-def test_the_commands_export_and_import_into_another_municipality(world, media, tmp_path):
+def test_the_commands_export_and_import_into_another_municipality(world, media, tmp_path, client):
     w = world
     add_scores(w.published, all_levels(w.published, 2, 4))
     path = tmp_path / "fjordvik.zip"
@@ -442,6 +443,8 @@ def test_the_commands_export_and_import_into_another_municipality(world, media, 
     assert f"Imported evaluation {imported.pk}" in text
     assert imported.scores.count() == 4 and imported.is_published
     assert imported.versions.count() == w.published.versions.count()
+    # published there, so public here at once, from its frozen version
+    assert client.get(reverse("reports:report", args=[imported.pk])).status_code == 200
 
 
 def test_the_import_command_refuses_with_the_member_and_writes_nothing(small, tmp_path):
