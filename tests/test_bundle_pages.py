@@ -156,3 +156,13 @@ def test_the_upload_page_shows_the_validation_error(world, media, client_factory
     response = client.post(reverse("bundles:import"), {"file": upload(content[:100])})
     assert "damaged or cut short" in response.content.decode()
     assert Evaluation.objects.count() == before
+
+
+def test_a_missing_stored_file_is_said_not_served_broken(world, media, client_factory):
+    from kommunekompass.evaluations.models import Evidence
+
+    Evidence.objects.create(evaluation=world.draft, title="Plan", file="evidence/gone.pdf")
+    client = english(client_factory(world.eva))
+    response = client.get(reverse("bundles:export", args=[world.draft.pk]), follow=True)
+    assert response.redirect_chain[0][0] == reverse("evaluations:detail", args=[world.draft.pk])
+    assert "evidence/gone.pdf cannot be read" in response.content.decode()

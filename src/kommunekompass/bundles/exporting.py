@@ -11,6 +11,7 @@ from importlib.metadata import version as package_version
 from pathlib import PurePath
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunekompass.bundles import format as bundle_format
 from kommunekompass.comparisons.models import ReportGroup
@@ -88,9 +89,19 @@ def _comparison_group(evaluation) -> dict:
     }
 
 
+class ExportError(ValueError):
+    """The evaluation cannot be exported as it stands (a stored file is missing)."""
+
+
 def _read_file(field) -> bytes:
-    with field.open("rb") as stream:
-        return stream.read()
+    try:
+        with field.open("rb") as stream:
+            return stream.read()
+    except OSError as error:
+        raise ExportError(
+            _("The stored file %(name)s cannot be read (%(error)s); nothing was exported.")
+            % {"name": field.name, "error": error.strerror or error}
+        ) from error
 
 
 def collect(evaluation: Evaluation) -> tuple[dict, dict[str, bytes]]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from kommunekompass.bundles import format as bundle_format
 from kommunekompass.bundles.access import get_exportable, import_targets
-from kommunekompass.bundles.exporting import export_evaluation
+from kommunekompass.bundles.exporting import ExportError, export_evaluation
 from kommunekompass.bundles.format import BundleError
 from kommunekompass.bundles.importing import check_bundle, import_bundle
 
@@ -21,7 +21,11 @@ MAX_UPLOAD = 512 * 1024 * 1024
 @login_required
 def export_bundle(request, pk):
     evaluation = get_exportable(request.user, pk)
-    content = export_evaluation(evaluation)
+    try:
+        content = export_evaluation(evaluation)
+    except ExportError as error:
+        messages.error(request, str(error))
+        return redirect("evaluations:detail", evaluation.pk)
     filename = (
         f"kommunekompass-{evaluation.municipality.number}-{evaluation.year}-"
         f"{evaluation.framework.key}-{evaluation.framework.version}.zip"

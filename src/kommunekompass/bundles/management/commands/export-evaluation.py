@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kommunekompass.bundles.exporting import export_evaluation
+from kommunekompass.bundles.exporting import ExportError, export_evaluation
 from kommunekompass.evaluations.models import Evaluation
 
 
@@ -25,7 +25,10 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"There is no evaluation {evaluation}.")
         self.stdout.write(f"Collecting {found} ({found.framework.key} {found.framework.version})")
-        content = export_evaluation(found)
+        try:
+            content = export_evaluation(found)
+        except ExportError as error:
+            raise CommandError(str(error)) from error
         path = Path(output)
         try:
             path.write_bytes(content)
