@@ -6,6 +6,8 @@ kommunekompass evaluations                   list evaluations
 kommunekompass framework validate FILE       check a framework file
 kommunekompass framework list                installed frameworks
 kommunekompass framework load FILE           load a framework file into the database
+kommunekompass export-evaluation ID -o F.zip one evaluation, whole, as a bundle
+kommunekompass import-evaluation F.zip       a bundle into this instance, all or nothing
 
 Every command speaks the language given with `--language nb|nn|sv|en` (anywhere on the line)
 or the KOMMUNEKOMPASS_LANGUAGE environment variable; bokmål (nb) when neither is given.

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "kommunekompass.api",
     # django-ninja: its Swagger UI is served from its own static files (no CDN).
     "ninja",
+    "kommunekompass.bundles",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

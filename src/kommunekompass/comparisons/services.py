@@ -220,3 +220,33 @@ def delete_group(user, group: ComparisonGroup) -> None:
         except ProtectedError:  # a report chose it in the meantime
             raise GroupInUse(_("The group cannot be deleted: a report compares with it.")) from None
         _record_group(current, user, GroupChange.Action.DELETED, old=old, name=name)
+
+
+def find_custom_group(name: str, municipalities) -> ComparisonGroup | None:
+    """The custom group with this name and exactly these municipalities, if there is one."""
+    wanted = {m.pk for m in municipalities}
+    for group in ComparisonGroup.objects.filter(name=name).prefetch_related("municipalities"):
+        if {m.pk for m in group.municipalities.all()} == wanted:
+            return group
+    return None
+
+
+def restore_report_group(
+    evaluation: Evaluation, user, *, key: str = "", custom_name: str = "", municipalities=()
+) -> Group:
+    """Give an evaluation that arrives whole (kommunekompass.bundles) the group it had: a
+    built-in group by `key`, or a custom group by name and municipalities (found here, or made
+    here with the municipalities this instance knows). No history entry: the evaluation's own
+    history, brought along, already tells when its group was chosen. Call inside the import's
+    transaction."""
+    if custom_name:
+        group = find_custom_group(custom_name, municipalities)
+        if group is None:
+            group = ComparisonGroup.objects.create(name=custom_name, created_by=actor(user))
+            group.municipalities.set(municipalities)
+        ReportGroup.objects.create(evaluation=evaluation, custom_group=group)
+        return get_group(f"custom-{group.pk}")
+    chosen = get_group(key or "all")
+    if chosen.key != "all":
+        ReportGroup.objects.create(evaluation=evaluation, key=chosen.key)
+    return chosen

@@ -41,6 +41,7 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_GRANTED = "membership_granted", _("Role granted")
     MEMBERSHIP_CHANGED = "membership_changed", _("Role changed")
     MEMBERSHIP_REVOKED = "membership_revoked", _("Role revoked")
+    IMPORTED = "imported", _("Imported from bundle")
 
 
 class AuditEntry(models.Model):

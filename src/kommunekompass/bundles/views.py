@@ -1,0 +1,95 @@
+"""Exporting an evaluation's bundle from its page, and importing a bundle by upload. The same
+checks and messages as the command line (kommunekompass.bundles.importing)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kommunekompass.bundles import format as bundle_format
+from kommunekompass.bundles.access import get_exportable, import_targets
+from kommunekompass.bundles.exporting import ExportError, export_evaluation
+from kommunekompass.bundles.format import BundleError
+from kommunekompass.bundles.importing import check_bundle, import_bundle
+
+MAX_UPLOAD = 512 * 1024 * 1024
+
+
+@login_required
+def export_bundle(request, pk):
+    evaluation = get_exportable(request.user, pk)
+    try:
+        content = export_evaluation(evaluation)
+    except ExportError as error:
+        messages.error(request, str(error))
+        return redirect("evaluations:detail", evaluation.pk)
+    filename = (
+        f"kommunekompass-{evaluation.municipality.number}-{evaluation.year}-"
+        f"{evaluation.framework.key}-{evaluation.framework.version}.zip"
+    )
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Evaluation bundle (.zip)"))
+    municipality = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=gettext_lazy("Import into municipality"),
+        empty_label=gettext_lazy("The bundle's own municipality"),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = targets
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD // (1024 * 1024)}
+            )
+        return upload
+
+
+@login_required
+def import_page(request):
+    targets = import_targets(request.user)
+    if not targets.exists():
+        raise Http404(_("No such page."))
+    form = ImportForm(request.POST or None, request.FILES or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = check_bundle(
+                form.cleaned_data["file"], municipality=form.cleaned_data["municipality"]
+            )
+            summary = import_bundle(plan, request.user)
+        except BundleError as error:
+            problem = str(error)
+            if error.member and error.member not in problem:
+                problem = f"{problem} ({error.member})"
+            form.add_error("file", problem)
+        else:
+            messages.success(request, _("The evaluation was imported from the bundle."))
+            if summary.created_users:
+                messages.warning(
+                    request,
+                    _(
+                        "Created inactive and without a password, for the history's names: "
+                        "%(names)s. Give them access in the admin if they should log in."
+                    )
+                    % {"names": ", ".join(summary.created_users)},
+                )
+            for note in summary.notes:
+                messages.info(request, note)
+            return redirect("evaluations:detail", summary.evaluation.pk)
+    return render(
+        request,
+        "bundles/import.html",
+        {"form": form, "format_version": bundle_format.FORMAT_VERSION},
+    )
