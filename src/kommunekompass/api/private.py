@@ -7,7 +7,6 @@ do, 401 without a valid token where one is needed."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -33,7 +32,7 @@ from kommunekompass.api.schemas import (
 from kommunekompass.evaluations.access import (
     get_evaluation,
     is_evaluator,
-    work_visible_evaluations,
+    result_visible_evaluations,
 )
 from kommunekompass.evaluations.models import Evaluation, PublishedVersion
 from kommunekompass.evaluations.scores import evaluation_result
@@ -52,18 +51,6 @@ writing = Router(auth=TokenAuth(), tags=["with a token"])
 def _municipality(evaluation) -> dict:
     m = evaluation.municipality
     return {"number": m.number, "name": m.name, "country": m.country, "county": m.county}
-
-
-def visible_evaluations(user):
-    """The public evaluations and those whose work the user may see (as
-    evaluations.access.result_visible_evaluations says, written as one filter: that function's
-    union of a distinct and a plain queryset fails for users who are not administrators)."""
-    if not user.is_authenticated:
-        return Evaluation.objects.public()
-    return Evaluation.objects.filter(
-        Q(pk__in=Evaluation.objects.public().values("pk"))
-        | Q(pk__in=work_visible_evaluations(user).values("pk"))
-    )
 
 
 def _evaluation_out(evaluation) -> dict:
@@ -93,7 +80,7 @@ class EvaluationFilters(Schema):
     summary="The evaluations the caller may see (without a token: the public ones)",
 )
 def evaluations(request, filters: Query[EvaluationFilters], paging: Query[Paging]):
-    found = visible_evaluations(caller(request)).with_framework()
+    found = result_visible_evaluations(caller(request)).with_framework()
     if filters.municipality:
         found = found.filter(municipality__number=filters.municipality)
     if filters.country:
