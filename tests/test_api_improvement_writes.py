@@ -7,7 +7,13 @@ every write."""
 import datetime
 from decimal import Decimal
 
-from kommunekompass.improvement.models import ChangeAction, Measurement, Milestone, ProgrammeChange
+from kommunekompass.improvement.models import (
+    ChangeAction,
+    Measurement,
+    Milestone,
+    ProgrammeChange,
+    Project,
+)
 from tests.test_api_access import ROLES, call, statuses, tokens  # noqa: F401
 from tests.test_api_writes import every_role, send
 
@@ -88,3 +94,45 @@ def test_a_measurement_is_saved_and_deleted_as_on_the_indicator_page(client, pro
     ]
     assert not Measurement.objects.filter(pk=stored.pk).exists()
     assert changes(ChangeAction.MEASUREMENT_DELETED)[0].user == w.coordinator
+
+
+def test_a_project_status_changes_as_on_the_plan_page(client, programme, tokens, settings):
+    w = programme
+    url = f"/api/projects/{w.project.pk}"
+    assert statuses(client, tokens, "get", url) == [401, 200, 200, 404, 404, 200]
+    read = call(client, tokens, "leader", "get", url).json()
+    assert (read["status"], read["version"]) == ("running", w.project.version)
+
+    def body(role):
+        return {"status": "at_risk", "version": Project.objects.get(pk=w.project.pk).version}
+
+    assert every_role(client, tokens, "patch", url, body) == WRITERS
+    project = Project.objects.get(pk=w.project.pk)
+    assert project.status == "at_risk" and project.version == read["version"] + 2
+    assert project.background == "Sykefraværet er høyt."  # the fields not given stay
+    assert [f.pk for f in project.findings.all()] == [w.weakness.pk]
+    entry = changes(ChangeAction.PLAN_CHANGED)[0]
+    assert (entry.user, entry.old, entry.new) == (
+        w.coordinator, {"status": "running"}, {"status": "at_risk"},
+    )  # fmt: skip
+
+    stale = send(client, tokens, "leader", "patch", url, {"status": "finished", "version": 1})
+    assert stale.status_code == 409
+    assert Project.objects.get(pk=w.project.pk).status == "at_risk"
+    version = project.version
+    refused = send(
+        client, tokens, "leader", "patch", url, {"status": "dreaming", "version": version}
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "status"
+    refused = send(
+        client, tokens, "leader", "patch", url, {"plan": {"secret": "x"}, "version": version}
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "plan.secret"
+    changed = {"plan": {"goal": "Under 6,5 %"}, "ends": "2027-06-30", "version": version}
+    assert send(client, tokens, "leader", "patch", url, changed).status_code == 200
+    project = Project.objects.get(pk=w.project.pk)
+    assert (project.goal, str(project.ends), project.status) == (
+        "Under 6,5 %",
+        "2027-06-30",
+        "at_risk",
+    )

@@ -24,17 +24,20 @@ from kommunekompass.api.work_schemas import (
     MilestoneChange,
     MilestoneIn,
     MilestoneOut,
+    ProjectChange,
+    ProjectOut,
 )
 from kommunekompass.improvement import services
 from kommunekompass.improvement.access import get_project
 from kommunekompass.improvement.forms import (
     MeasurementForm,
     MilestoneForm,
+    ProjectForm,
     add_errors,
     model_fields,
 )
 from kommunekompass.improvement.measurement_import import limits as measurement_limits
-from kommunekompass.improvement.models import Indicator, Measurement, Milestone
+from kommunekompass.improvement.models import Indicator, Measurement, Milestone, Project
 
 router = Router(auth=TokenAuth(), tags=["improvement"])
 
@@ -158,6 +161,77 @@ def delete_measurement(request, indicator_id: int, measurement_id: int):
     measurement = get_object_or_404(Measurement, pk=measurement_id, indicator=found)
     services.delete_measurement(request.auth, measurement)
     return Status(204, None)
+
+
+# --- the project's plan and status ----------------------------------------------------------
+
+TEXTS = [
+    field
+    for field in services.PLAN_FIELDS
+    if field not in {"title", "status", "starts", "ends", "evaluation"}
+]
+
+
+def project_out(project: Project) -> dict:
+    return {
+        "id": project.pk,
+        "municipality": project.programme.municipality.number,
+        "title": project.title,
+        "status": project.status,
+        "starts": project.starts,
+        "ends": project.ends,
+        "evaluation_id": project.evaluation_id,
+        "version": project.version,
+        "plan": {field: getattr(project, field) for field in TEXTS},
+    }
+
+
+@router.get(
+    "/projects/{project_id}",
+    response={200: ProjectOut, 401: Error, 404: Error},
+    summary="An improvement project: its status, dates and plan, with the plan's version",
+)
+def project(request, project_id: int):
+    found, _access = get_project(request.auth, project_id, "read")
+    return project_out(found)
+
+
+@router.patch(
+    "/projects/{project_id}",
+    response={200: ProjectOut, 409: Error, **REFUSED},
+    summary="Change a project's status, dates or plan (with the version read)",
+)
+def change_project(request, project_id: int, payload: ProjectChange):
+    found, _access = get_project(request.auth, project_id, "edit")
+    unknown = sorted(set(payload.plan) - set(TEXTS))
+    if unknown:
+        raise Refused(
+            _("Not saved: correct the fields named."),
+            [{"field": f"plan.{name}", "message": _("Unknown field.")} for name in unknown],
+        )
+    given = payload.dict(exclude_unset=True, exclude={"version", "plan"}) | payload.plan
+    current = model_to_dict(found, fields=[*services.PLAN_FIELDS, "findings", "focus_areas"])
+    data = _form_data(current | given)
+    data["findings"] = [f.pk for f in current["findings"]]
+    data["focus_areas"] = [a.pk for a in current["focus_areas"]]
+    municipality = found.programme.municipality
+    form = ProjectForm(data, instance=found, municipality=municipality)
+    cleaned = checked(form, {field: f"plan.{field}" for field in TEXTS})
+    try:
+        changed = _saved(
+            form,
+            lambda: services.change_plan(
+                request.auth,
+                found,
+                form.plan_fields(),
+                version=payload.version,
+                findings=cleaned["findings"],
+                focus_areas=cleaned["focus_areas"],
+            ),
+        )
+    except services.StalePlan:
+        return Status(409, {"detail": _("Not saved: someone else changed this plan.")})
+    return project_out(changed)
 
 
 # --- milestones ------------------------------------------------------------------------------

@@ -173,3 +173,28 @@ class MeasurementSaved(Schema):
     value: float | None
     experience: float | None
     expectation: float | None
+
+
+class ProjectOut(Schema):
+    id: int
+    municipality: str
+    title: str
+    status: str
+    starts: datetime.date | None
+    ends: datetime.date | None
+    evaluation_id: int | None
+    version: int
+    plan: dict[str, str]  # the plan's texts: background, goal, frames, scope, ...
+
+
+class ProjectChange(Schema):
+    """The plan's fields to change (the others stay as they are), and the version read."""
+
+    version: int = Field(description="The version of the plan the client read.")
+    title: str | None = None
+    status: str | None = Field(default=None, description="e.g. planned, running, at_risk, finished")
+    starts: datetime.date | None = None
+    ends: datetime.date | None = None
+    plan: dict[str, str] = Field(
+        default_factory=dict, description="Plan texts to change, by field name"
+    )
