@@ -135,7 +135,8 @@ def test_a_measurement_file_with_an_error_writes_nothing(client, programme, toke
     )
     assert response.status_code == 422
     body = json.loads(response.content)
-    assert body["errors"] and "3" in body["errors"][0]["message"]
+    [error] = body["errors"]
+    assert (error["row"], error["column"]) == (3, "verdi") and "mye" in error["message"]
     assert Measurement.objects.filter(indicator=w.indicator).count() == 1
 
 

@@ -219,3 +219,28 @@ def test_only_evaluators_may_create_evaluations_and_municipalities(client, world
             assert response.status_code == 302
         else:
             assert response.status_code == expected
+
+
+def test_result_visible_evaluations_are_the_working_ones_and_the_public_ones(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from kommunekompass.evaluations.access import result_visible_evaluations
+
+    def visible(user):
+        return {
+            name
+            for name in ("draft", "published", "nordhei_draft")
+            if result_visible_evaluations(user).filter(pk=getattr(world, name).pk).exists()
+        }
+
+    assert visible(AnonymousUser()) == {"published"}
+    assert visible(world.admin) == {"draft", "published", "nordhei_draft"}
+    assert visible(world.eva) == {"draft", "published"}
+    assert visible(world.otto) == {"nordhei_draft", "published"}
+    assert visible(world.coordinator) == {"draft", "published"}
+    assert visible(world.reader) == {"published"}
+    assert visible(world.nordhei_reader) == {"published"}
+    assert visible(world.outsider) == {"published"}
+    # every evaluation once, however many roles lead to it
+    world.draft.reviewers.add(world.eva)
+    assert result_visible_evaluations(world.eva).count() == 2

@@ -2,10 +2,18 @@
 documentation page at /api/docs (Swagger UI served from django-ninja's own static files: no
 CDN, no inline script)."""
 
-from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI, Swagger
 
-from kommunekompass.api import private, public
+from kommunekompass.api import (
+    errors,
+    findings,
+    imports,
+    improvement,
+    private,
+    public,
+    scoring,
+    workflow,
+)
 
 api = NinjaAPI(
     title="Kommunekompass API",
@@ -22,11 +30,13 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(PermissionDenied)
-def refused(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
-
+errors.install(api)
 
 api.add_router("", public.router)
 api.add_router("", private.router)
 api.add_router("", private.writing)
+api.add_router("", scoring.router)
+api.add_router("", findings.router)
+api.add_router("", workflow.router)
+api.add_router("", improvement.router)
+api.add_router("", imports.router)

@@ -1,18 +1,14 @@
 """The part of the API that depends on who calls: evaluations as the caller may see them
-(drafts included where their role allows), the caller's own account, and importing results
-and measurements. The access rules are the pages' (evaluations.access, imports.access,
-improvement.access): 404 for what the caller may not see, 403 for what they may see but not
+(drafts included where their role allows) and the caller's own account. (What changes things
+is in scoring, findings, workflow, improvement and imports.) The access rules are the pages'
+(evaluations.access): 404 for what the caller may not see, 403 for what they may see but not
 do, 401 without a valid token where one is needed."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema
 
 from kommunekompass.api.auth import OptionalToken, TokenAuth, caller
 from kommunekompass.api.figures import LEVELS, figures
@@ -22,28 +18,18 @@ from kommunekompass.api.schemas import (
     Error,
     EvaluationList,
     EvaluationOut,
-    ImportOut,
-    IndicatorOut,
     LiveResult,
-    MeasurementImportOut,
-    Problems,
     ResultOut,
     UserOut,
 )
 from kommunekompass.evaluations.access import (
     get_evaluation,
     is_evaluator,
-    work_visible_evaluations,
+    result_visible_evaluations,
 )
-from kommunekompass.evaluations.models import Evaluation, PublishedVersion
+from kommunekompass.evaluations.models import PublishedVersion
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.imports.access import may_import
-from kommunekompass.imports.applying import import_results
-from kommunekompass.imports.parsing import FileUnreadable, limits
-from kommunekompass.improvement import services as improvement_services
-from kommunekompass.improvement.access import get_project
-from kommunekompass.improvement.measurement_import import limits as measurement_limits
-from kommunekompass.improvement.models import Indicator
 
 router = Router(auth=OptionalToken(), tags=["evaluations"])
 writing = Router(auth=TokenAuth(), tags=["with a token"])
@@ -52,18 +38,6 @@ writing = Router(auth=TokenAuth(), tags=["with a token"])
 def _municipality(evaluation) -> dict:
     m = evaluation.municipality
     return {"number": m.number, "name": m.name, "country": m.country, "county": m.county}
-
-
-def visible_evaluations(user):
-    """The public evaluations and those whose work the user may see (as
-    evaluations.access.result_visible_evaluations says, written as one filter: that function's
-    union of a distinct and a plain queryset fails for users who are not administrators)."""
-    if not user.is_authenticated:
-        return Evaluation.objects.public()
-    return Evaluation.objects.filter(
-        Q(pk__in=Evaluation.objects.public().values("pk"))
-        | Q(pk__in=work_visible_evaluations(user).values("pk"))
-    )
 
 
 def _evaluation_out(evaluation) -> dict:
@@ -93,7 +67,7 @@ class EvaluationFilters(Schema):
     summary="The evaluations the caller may see (without a token: the public ones)",
 )
 def evaluations(request, filters: Query[EvaluationFilters], paging: Query[Paging]):
-    found = visible_evaluations(caller(request)).with_framework()
+    found = result_visible_evaluations(caller(request)).with_framework()
     if filters.municipality:
         found = found.filter(municipality__number=filters.municipality)
     if filters.country:
@@ -172,121 +146,4 @@ def me(request):
             }
             for m in user.memberships.select_related("municipality")
         ],
-    }
-
-
-def _refused(detail: str, errors: list[dict]):
-    return Status(422, {"detail": detail, "errors": errors})
-
-
-class ResultImportQuery(Schema):
-    dry_run: bool = False
-    framework: str | None = None  # where the file names none
-    framework_version: str | None = None
-
-
-@writing.post(
-    "/imports/results",
-    response={200: ImportOut, 201: ImportOut, 401: Error, 403: Error, 422: Problems},
-    summary="Import published results from a CSV or .xlsx file (all or nothing)",
-)
-def import_result_file(request, query: Query[ResultImportQuery], file: File[UploadedFile]):
-    user = request.auth
-    if not may_import(user):
-        raise PermissionDenied(_("Only those allowed to import results may do so."))
-    if file.size > limits().max_bytes:
-        return _refused(
-            _("The file is too large."), [{"field": "file", "message": _("The file is too large.")}]
-        )
-    default = None
-    if query.framework:
-        default = (query.framework, query.framework_version or "")
-    try:
-        outcome = import_results(
-            file.read(), file.name, default_framework=default, dry_run=query.dry_run, user=user
-        )
-    except FileUnreadable as error:
-        return _refused(str(error), [{"field": "file", "message": str(error)}])
-    plan = outcome.plan
-    if not plan.ok:
-        errors = [{"row": p.row, "column": p.column, "message": p.message} for p in plan.errors]
-        if plan.more_errors:
-            errors.append(
-                {"message": _("… and %(count)s more errors") % {"count": plan.more_errors}}
-            )
-        return _refused(_("Nothing was imported. Correct the file and try again."), errors)
-    answer = {
-        "written": outcome.written,
-        "dry_run": query.dry_run,
-        "evaluations": len(plan.evaluations),
-        "evaluation_ids": outcome.evaluation_ids,
-        "batch_id": outcome.batch_id,
-        "warnings": [
-            {"row": p.row, "column": p.column, "message": p.message} for p in plan.warnings
-        ],
-    }
-    return Status(201 if outcome.written else 200, answer)
-
-
-def _indicator(user, indicator_id: int, need: str):
-    indicator = get_object_or_404(Indicator.objects.only("id", "project_id"), pk=indicator_id)
-    project, _access = get_project(user, indicator.project_id, need)
-    indicator = Indicator.objects.get(pk=indicator_id)
-    indicator.project = project
-    return indicator
-
-
-@writing.get(
-    "/indicators/{indicator_id}",
-    response={200: IndicatorOut, 401: Error, 404: Error},
-    summary="An indicator of an improvement project, with its measurements",
-)
-def indicator(request, indicator_id: int):
-    found = _indicator(request.auth, indicator_id, "read")
-    return {
-        "id": found.pk,
-        "name": found.name,
-        "kind": found.kind,
-        "unit": found.unit,
-        "project_id": found.project_id,
-        "municipality": found.project.programme.municipality.number,
-        "measurements": [
-            {
-                "period_end": m.period_end,
-                "value": m.value,
-                "experience": m.experience,
-                "expectation": m.expectation,
-            }
-            for m in found.measurements.order_by("period_end")
-        ],
-    }
-
-
-@writing.post(
-    "/indicators/{indicator_id}/measurements",
-    response={200: MeasurementImportOut, 401: Error, 403: Error, 404: Error, 422: Problems},
-    summary="Import an indicator's measurements from a CSV or .xlsx file (all or nothing)",
-)
-def import_measurement_file(
-    request, indicator_id: int, file: File[UploadedFile], dry_run: bool = False
-):
-    found = _indicator(request.auth, indicator_id, "edit")
-    if file.size > measurement_limits().max_bytes:
-        return _refused(
-            _("The file is too large."), [{"field": "file", "message": _("The file is too large.")}]
-        )
-    outcome = improvement_services.import_measurements(
-        request.auth, found, file.read(), file.name, dry_run=dry_run
-    )
-    if outcome.problems:
-        return _refused(
-            _("Nothing was imported. Correct the file and try again."),
-            [{"message": problem} for problem in outcome.problems],
-        )
-    return {
-        "written": outcome.written,
-        "dry_run": dry_run,
-        "created": outcome.created,
-        "updated": outcome.updated,
-        "unchanged": outcome.unchanged,
     }

@@ -68,6 +68,34 @@ _VALUE_LIMIT = Decimal(10) ** 8
 _SCORE_LIMIT = Decimal(10) ** 5
 
 
+class MeasurementProblem(str):
+    """A problem as the pages and the command line show it ("Row 4, column “verdi”: “abc” is
+    not a number."), keeping its parts for the API: the row, the column as written in the file
+    (None where the problem is not in one row or column) and the message alone."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __new__(cls, text: str, *, row=None, column=None, message=None):
+        problem = super().__new__(cls, text)
+        problem.row, problem.column, problem.message = row, column, message or str(text)
+        return problem
+
+
+def _at(row, column, message: str) -> MeasurementProblem:
+    """The problem `message` found in `row` (and `column`, when given)."""
+    if column is None:
+        text = _("Row %(row)s: %(problem)s") % {"row": row, "problem": message}
+    else:
+        text = _("Row %(row)s, column “%(column)s”: %(problem)s") % {
+            "row": row,
+            "column": column,
+            "problem": message,
+        }
+    return MeasurementProblem(text, row=row, column=column, message=message)
+
+
 @dataclass(frozen=True)
 class PlannedMeasurement:
     row: int
@@ -80,7 +108,7 @@ class PlannedMeasurement:
 @dataclass
 class MeasurementPlan:
     measurements: list[PlannedMeasurement] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[MeasurementProblem] = field(default_factory=list)  # each also a str
     problem_count: int = 0  # all problems found; `problems` lists the first ones (see _cap)
 
     @property
@@ -118,15 +146,7 @@ def _cell_problems(table: Table) -> list[str]:
     """What the reader found wrong with rows and cells, in this importer's words."""
     found = []
     for problem in table.problems:
-        if problem.column is None:
-            found.append(
-                _("Row %(row)s: %(problem)s") % {"row": problem.row, "problem": problem.message}
-            )
-        else:
-            found.append(
-                _("Row %(row)s, column “%(column)s”: %(problem)s")
-                % {"row": problem.row, "column": problem.column, "problem": problem.message}
-            )
+        found.append(_at(problem.row, problem.column, problem.message))
     return found
 
 
@@ -169,21 +189,17 @@ def _check_columns(table: Table, kind: str) -> list[str]:
         problems.append(_missing_column(table, _("value (e.g. “verdi”)")))
     header = _normalise(columns.get("value", ""))
     if kind == PRESENCE and header in _SICK_LEAVE_HEADERS:
-        problems.append(
-            _(
-                "Column “%(column)s” holds sick leave, but the indicator measures presence; "
-                "give presence (100 minus sick leave) in a column “nærvær” or “verdi”."
-            )
-            % {"column": columns["value"]}
-        )
+        text = _(
+            "Column “%(column)s” holds sick leave, but the indicator measures presence; "
+            "give presence (100 minus sick leave) in a column “nærvær” or “verdi”."
+        ) % {"column": columns["value"]}
+        problems.append(MeasurementProblem(text, column=columns["value"]))
     if kind == SICK_LEAVE and header in _PRESENCE_HEADERS:
-        problems.append(
-            _(
-                "Column “%(column)s” holds presence, but the indicator measures sick leave; "
-                "give sick leave in a column “sykefravær” or “verdi”."
-            )
-            % {"column": columns["value"]}
-        )
+        text = _(
+            "Column “%(column)s” holds presence, but the indicator measures sick leave; "
+            "give sick leave in a column “sykefravær” or “verdi”."
+        ) % {"column": columns["value"]}
+        problems.append(MeasurementProblem(text, column=columns["value"]))
     return problems
 
 
@@ -198,10 +214,7 @@ class _Row:
         return "" if cell is None else str(cell).strip()
 
     def problem(self, key: str, message: str, **params) -> None:
-        self.problems.append(
-            _("Row %(row)s, column “%(column)s”: %(problem)s")
-            % {"row": self.number, "column": self.columns[key], "problem": message % params}
-        )
+        self.problems.append(_at(self.number, self.columns[key], message % params))
 
     def number_in(self, key: str, limit: Decimal) -> Decimal | None:
         """The cell as a number (None: blank, or not a number, which is then a problem)."""
@@ -286,17 +299,23 @@ def plan_measurements(table: Table, kind: str) -> MeasurementPlan:
                 )
         if period is not None:
             if period in seen:
+                text = _(
+                    "Rows %(first)s and %(second)s, column “%(column)s”: both are the period "
+                    "ending %(date)s."
+                ) % {
+                    "first": seen[period],
+                    "second": number,
+                    "column": table.columns["period"],
+                    "date": period_label(period, "", get_language() or "en"),
+                }
+                message = _("row %(first)s gives the same period, ending %(date)s.") % {
+                    "first": seen[period],
+                    "date": period_label(period, "", get_language() or "en"),
+                }
                 plan.problems.append(
-                    _(
-                        "Rows %(first)s and %(second)s, column “%(column)s”: both are the period "
-                        "ending %(date)s."
+                    MeasurementProblem(
+                        text, row=number, column=table.columns["period"], message=message
                     )
-                    % {
-                        "first": seen[period],
-                        "second": number,
-                        "column": table.columns["period"],
-                        "date": period_label(period, "", get_language() or "en"),
-                    }
                 )
             else:
                 seen[period] = number
