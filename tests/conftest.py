@@ -12,6 +12,18 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A page served in another language leaves that language active in the test's thread;
+    every test starts from the site's default, whatever ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher is slow by design; tests log in dozens of people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
