@@ -338,7 +338,7 @@ def test_the_way_forward_of_a_published_version_is_frozen_and_the_next_carries_i
         findings=[challenge],
     )
     way_forward_service.add_priority(evaluation=published, user=world.coordinator, text="HMS")
-    world.otto.evaluated = published.evaluators.add(world.otto)
+    published.evaluators.add(world.otto)
     change_status(published, "submit", world.eva, "", confirm_missing=True)
     change_status(published, "publish", world.otto, "", confirm_missing=True)
     second = PublishedVersion.objects.get(evaluation=published, number=2)
