@@ -50,9 +50,22 @@ PAGES = [
     ("report-compare-today", "/reports/1/today/", True),
     ("improvement-history", "/improvement/1/history/", "coordinator"),
     ("municipality-history", "/evaluations/municipalities/1/history/", "coordinator"),
+    ("evaluation-details", "/evaluations/2/", True),
+    ("way-forward", "/evaluations/1/way-forward/", "coordinator"),
+    ("way-forward-edit", "/evaluations/2/way-forward/", True),
+    ("municipality-edit", "/evaluations/municipalities/1/", "coordinator"),
 ]
 # Pages also taken at 320 CSS pixels wide (WCAG 1.4.10 reflow), as NAME-320.png.
-NARROW = {"report-versions", "evaluation-history", "review", "scoring-page", "login"}
+NARROW = {
+    "report-versions",
+    "evaluation-history",
+    "review",
+    "scoring-page",
+    "login",
+    "evaluation-details",
+    "way-forward",
+    "way-forward-edit",
+}
 # Other demo users than --user, for the pages only they may see.
 OTHER_USERS = {"coordinator": "kompass-coordinator"}
 
@@ -75,6 +88,7 @@ def main() -> None:
     parser.add_argument(
         "--out", default=str(Path(__file__).resolve().parent.parent / "docs/screenshots")
     )
+    parser.add_argument("--only", nargs="*", help="take only these pages (by name)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -85,6 +99,8 @@ def main() -> None:
         for username, password in OTHER_USERS.items():
             pages[username] = log_in(browser, args.base, username, password)
         for name, path, who in PAGES:
+            if args.only and name not in args.only:
+                continue
             page = pages[who]
             if "FINDING" in path:
                 # The first finding the dashboard offers to start a project from.

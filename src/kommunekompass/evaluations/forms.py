@@ -311,13 +311,13 @@ class PriorityForm(RefuseControlCharacters, forms.Form):
         queryset=FocusArea.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=gettext_lazy("Focus areas it answers"),
+        label=gettext_lazy("Focus areas the priority answers"),
     )
     findings = FindingChoiceField(
         queryset=Finding.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=gettext_lazy("Findings it answers"),
+        label=gettext_lazy("Findings the priority answers"),
     )
 
     def __init__(self, *args, evaluation, **kwargs):
