@@ -461,3 +461,17 @@ def test_an_evaluator_adds_a_municipality_in_the_history(client, world):
     assert response.status_code == 302
     added = Municipality.objects.get(number="9903")
     assert AuditEntry.objects.get(action="municipality_added", municipality=added).user == world.eva
+
+
+def test_a_stale_priority_edit_is_refused_and_the_text_is_shown(client, world):
+    priority = way_forward_service.add_priority(evaluation=world.draft, user=world.eva, text="HMS")
+    assert way_forward_service.change_priority(
+        priority=priority, user=world.eva, text="HMS-løft", expected_version=1
+    )
+    client.force_login(world.coordinator)
+    url = reverse("evaluations:priority_edit", args=[world.draft.pk, priority.pk])
+    stale = client.post(url, {"text": "Utdatert tekst", "version": 1})
+    assert stale.status_code == 409 and "Utdatert tekst" in stale.content.decode()
+    stored = Priority.objects.get(pk=priority.pk)
+    assert stored.text == "HMS-løft" and stored.version == 2
+    assert AuditEntry.objects.filter(action="way_forward").count() == 2

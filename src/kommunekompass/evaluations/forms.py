@@ -320,6 +320,9 @@ class PriorityForm(RefuseControlCharacters, forms.Form):
         label=gettext_lazy("Findings the priority answers"),
     )
 
+    # The version of the priority the page showed (changing one; empty when adding).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(self, *args, evaluation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].queryset = FocusArea.objects.filter(

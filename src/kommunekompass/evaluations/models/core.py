@@ -385,6 +385,8 @@ class Priority(models.Model):
     findings = models.ManyToManyField(
         Finding, blank=True, related_name="priorities", verbose_name=_("findings it answers")
     )
+    # Guards edits like Score.version: a change made on a stale page is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("priority")

@@ -78,22 +78,32 @@ def add_priority(*, evaluation, user, text, focus_areas=(), findings=()) -> Prio
     return priority
 
 
-def change_priority(*, priority, user, text, focus_areas=None, findings=None) -> Priority:
-    """Change the text and (when given) the links of one priority."""
+def change_priority(
+    *, priority, user, text, focus_areas=None, findings=None, expected_version=None
+) -> bool:
+    """Change the text and (when given) the links of one priority, if nobody else changed it
+    since `expected_version` (None: not checked). False on such a conflict."""
     text = _text(text)
     with transaction.atomic():
         current = lock_for_change(priority.evaluation)
+        stored = Priority.objects.select_for_update().get(pk=priority.pk)
+        if expected_version is not None and stored.version != expected_version:
+            return False
         if focus_areas is not None or findings is not None:
             _check_links(current, list(focus_areas or ()), list(findings or ()))
         old = _state(current)
-        Priority.objects.filter(pk=priority.pk).update(text=text)
-        priority.text = text
+        stored.text = text
+        stored.save(update_fields=["text"])
         if focus_areas is not None:
-            priority.focus_areas.set(focus_areas)
+            stored.focus_areas.set(focus_areas)
         if findings is not None:
-            priority.findings.set(findings)
-        _record(current, user, old, "change")
-    return priority
+            stored.findings.set(findings)
+        if _state(current) != old:
+            stored.version += 1
+            stored.save(update_fields=["version"])
+            _record(current, user, old, "change")
+    priority.text, priority.version = stored.text, stored.version
+    return True
 
 
 def delete_priority(*, priority, user) -> None:

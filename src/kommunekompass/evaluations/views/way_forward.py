@@ -64,34 +64,51 @@ def _priority(request, pk, priority_id):
 @login_required
 def priority_edit(request, pk, priority_id):
     evaluation, access, priority = _priority(request, pk, priority_id)
-    initial = {
-        "text": priority.text,
-        "focus_areas": list(priority.focus_areas.all()),
-        "findings": list(priority.findings.all()),
-    }
-    form = PriorityForm(request.POST or None, initial=initial, evaluation=evaluation)
+    form = PriorityForm(request.POST or None, initial=_initial(priority), evaluation=evaluation)
     status = 200
     if request.method == "POST":
         status = 422
         if form.is_valid():
             try:
-                service.change_priority(
+                saved = service.change_priority(
                     priority=priority,
                     user=request.user,
                     text=form.cleaned_data["text"],
+                    expected_version=form.cleaned_data["version"],
                     **_links(form),
                 )
             except ServiceError as error:
                 form.add_error(error.field, str(error))
             else:
-                messages.success(request, _("The priority is saved."))
-                return redirect("evaluations:way_forward", pk=pk)
+                if saved:
+                    messages.success(request, _("The priority is saved."))
+                    return redirect("evaluations:way_forward", pk=pk)
+                messages.error(
+                    request,
+                    _(
+                        "Not saved: someone else changed this priority after you opened it. "
+                        "Their version is shown; your text was: “%(text)s”"
+                    )
+                    % {"text": form.cleaned_data["text"]},
+                )
+                priority = Priority.objects.get(pk=priority.pk)
+                form = PriorityForm(initial=_initial(priority), evaluation=evaluation)
+                status = 409
     return render(
         request,
         "evaluations/priority_form.html",
         {"evaluation": evaluation, "access": access, "priority": priority, "form": form},
         status=status,
     )
+
+
+def _initial(priority) -> dict:
+    return {
+        "text": priority.text,
+        "focus_areas": list(priority.focus_areas.all()),
+        "findings": list(priority.findings.all()),
+        "version": priority.version,
+    }
 
 
 @require_POST
