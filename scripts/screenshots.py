@@ -61,6 +61,10 @@ PAGES = [
     ("people", "/people/municipalities/1/", "coordinator"),
     ("reminders", "/people/reminders/", "coordinator"),
     ("password-reset", "/accounts/password/forgotten/", False),
+    ("evaluation-details", "/evaluations/2/", True),
+    ("way-forward", "/evaluations/1/way-forward/", "coordinator"),
+    ("way-forward-edit", "/evaluations/2/way-forward/", True),
+    ("municipality-edit", "/evaluations/municipalities/1/", "coordinator"),
 ]
 # Pages also taken at 320 CSS pixels wide (WCAG 1.4.10 reflow), as NAME-320.png.
 NARROW = {
@@ -77,6 +81,9 @@ NARROW = {
     "home-project-leader",
     "comparison-groups",
     "people",
+    "evaluation-details",
+    "way-forward",
+    "way-forward-edit",
 }
 # Other demo users than --user, for the pages only they may see.
 OTHER_USERS = {

@@ -82,7 +82,7 @@ def evaluation_forms(world):
     evidence = Evidence.objects.create(evaluation=world.draft, title="Plan", url="https://a.no")
     return [
         (FindingForm({"kind": "weakness", "text": BAD}, focus_area=area), "text"),
-        (PriorityForm({"text": BAD}), "text"),
+        (PriorityForm({"text": BAD}, evaluation=world.draft), "text"),
         (CommentForm({"text": BAD}), "text"),
         (AnswerForm({"answer": BAD}), "answer"),
         (StatusForm({"action": "withdraw", "note": BAD}), "note"),

@@ -24,6 +24,7 @@ from kommunekompass.evaluations.services import findings as finding_service
 from kommunekompass.evaluations.services import interviews as interview_service
 from kommunekompass.evaluations.services import memberships as membership_service
 from kommunekompass.evaluations.services import settings as settings_service
+from kommunekompass.evaluations.services import way_forward as way_forward_service
 from kommunekompass.evaluations.services.base import EvaluationReadOnly, ServiceError
 from kommunekompass.evaluations.services.scores import save_score
 from kommunekompass.evaluations.services.workflow import TransitionError, change_status
@@ -188,12 +189,12 @@ def test_team_details_and_way_forward_are_logged(world):
     )
     assert last_entry(world.draft, action="details_changed").new == {"date": "2026-11-22"}
 
-    first = settings_service.add_priority(evaluation=world.draft, user=world.eva, text="Ledelse")
-    second = settings_service.add_priority(evaluation=world.draft, user=world.eva, text="HMS")
-    settings_service.move_priority(priority=second, user=world.eva, direction="up")
+    first = way_forward_service.add_priority(evaluation=world.draft, user=world.eva, text="Ledelse")
+    second = way_forward_service.add_priority(evaluation=world.draft, user=world.eva, text="HMS")
+    way_forward_service.move_priority(priority=second, user=world.eva, direction="up")
     assert list(Priority.objects.values_list("text", flat=True)) == ["HMS", "Ledelse"]
-    settings_service.change_priority(priority=first, user=world.eva, text="God ledelse")
-    settings_service.delete_priority(priority=second, user=world.eva)
+    way_forward_service.change_priority(priority=first, user=world.eva, text="God ledelse")
+    way_forward_service.delete_priority(priority=second, user=world.eva)
     assert list(Priority.objects.values_list("text", flat=True)) == ["God ledelse"]
     entries = AuditEntry.objects.filter(evaluation=world.draft, action="way_forward")
     assert entries.count() == 5
@@ -238,8 +239,8 @@ def test_every_service_refuses_a_published_evaluation(world, settings, tmp_path)
             evaluation=published, user=world.eva, evaluators=[world.otto], reviewers=[]
         ),
         lambda: set_report_group(published, "country-NO", world.eva),
-        lambda: settings_service.add_priority(evaluation=published, user=world.eva, text="x"),
-        lambda: settings_service.delete_priority(priority=priority, user=world.eva),
+        lambda: way_forward_service.add_priority(evaluation=published, user=world.eva, text="x"),
+        lambda: way_forward_service.delete_priority(priority=priority, user=world.eva),
         lambda: settings_service.change_details(evaluation=published, user=world.eva, date=None),
     ]
     for attempt in attempts:
@@ -273,7 +274,7 @@ def test_withdrawing_needs_a_reason_and_is_logged_and_an_evaluation_is_never_del
     entry = last_entry(world.draft, action="withdrawn")
     assert entry.note == "Feil kommune" and entry.new == {"status": "withdrawn"}
     with pytest.raises(EvaluationReadOnly) as refused:
-        settings_service.add_priority(evaluation=world.draft, user=world.eva, text="x")
+        way_forward_service.add_priority(evaluation=world.draft, user=world.eva, text="x")
     assert "withdrawn" in str(refused.value) or "trukket tilbake" in str(refused.value)
 
 

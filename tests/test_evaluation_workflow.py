@@ -69,7 +69,7 @@ def test_an_evaluator_adds_a_municipality(eva, world):
             "country": "NO",
         },
     )
-    assert duplicate.status_code == 200
+    assert duplicate.status_code == 422  # refused, with the form and its message
     assert Municipality.objects.filter(number="9903").count() == 1
 
 

@@ -5,7 +5,8 @@
   Evaluators group may also create municipalities and evaluations;
 - named reviewer of an evaluation: reads everything of it, comments while it is in review,
   and may approve (publish) it or send it back to draft; changes nothing else;
-- municipal coordinator: every evaluation of their municipality, drafts included, read-only;
+- municipal coordinator: every evaluation of their municipality, drafts included, read-only
+  except for the way forward, which coordinators enter with the team;
 - reader (councillors, union representatives): the published evaluations of their municipality,
   read-only: overview, points and reasons per question, findings (not interview notes,
   evidence or history);
@@ -70,11 +71,19 @@ class EvaluationAccess:
     read_only_reason: str = ""
     # On the team, a named reviewer, or administrator: comments in review, approves, sends back.
     review: bool = False
+    # A coordinator of the evaluation's municipality: also enters the way forward.
+    coordinator: bool = False
 
     @property
     def edit(self) -> bool:
         """May change scores, findings, interviews and evidence now."""
         return self.manage and not self.read_only_reason
+
+    @property
+    def edit_way_forward(self) -> bool:
+        """May change the way forward now: the team and the municipality's coordinators, while
+        the evaluation is a draft or in review (a published one is reopened first)."""
+        return (self.manage or self.coordinator) and not self.read_only_reason
 
 
 def with_roles(evaluations, user):
@@ -120,12 +129,13 @@ def access_for(user, evaluation: Evaluation) -> EvaluationAccess:
         manage=manage,
         read_only_reason=read_only,
         review=review,
+        coordinator=membership == Membership.Role.COORDINATOR,
     )
 
 
 def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
-    """The evaluation if `user` may `need` it: "result", "scores", "work", "review", "manage"
-    or "edit".
+    """The evaluation if `user` may `need` it: "result", "scores", "work", "review", "manage",
+    "edit" or "way_forward" (change the way forward).
 
     Raises Http404 when the user may not see the evaluation at all, PermissionDenied when
     they may see it but not do this.
@@ -146,6 +156,14 @@ def get_evaluation(user, pk, need: str) -> tuple[Evaluation, EvaluationAccess]:
     if not access.read_scores:
         raise Http404(_("No such evaluation."))
     if need == "scores":
+        return evaluation, access
+    if need == "way_forward":
+        if not (access.manage or access.coordinator):
+            raise PermissionDenied(
+                _("Only the evaluation's team and the municipality's coordinators may do this.")
+            )
+        if not access.edit_way_forward:
+            raise PermissionDenied(access.read_only_reason)
         return evaluation, access
     if not access.read_work:
         raise PermissionDenied(_("Interview notes and evidence are for the evaluation team."))

@@ -1,4 +1,5 @@
-"""The admin: where the site administrator manages municipalities and their people's roles.
+"""The admin: where the site administrator may also manage municipalities and their people's
+roles (the app has pages for both; changes here go through the same services).
 
 Everything of an evaluation (the evaluation itself, scores, findings, interviews, evidence, the
 way forward, review comments, published versions and the history) changes only through the
@@ -24,6 +25,7 @@ from kommunekompass.evaluations.models import (
     Score,
 )
 from kommunekompass.evaluations.services import memberships as service
+from kommunekompass.evaluations.services import municipalities as municipality_service
 from kommunekompass.evaluations.services.base import ServiceError
 from kommunekompass.lib.admin import ReadOnlyAdmin
 
@@ -66,6 +68,16 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_filter = ["country"]
     search_fields = ["name", "number", "county"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the change is in the municipality's history.
+        values = {name: getattr(obj, name) for name in municipality_service.FIELDS}
+        if not change:
+            created = municipality_service.add_municipality(user=request.user, **values)
+            obj.pk = created.pk
+            return
+        stored = Municipality.objects.get(pk=obj.pk)
+        municipality_service.change_municipality(municipality=stored, user=request.user, **values)
 
     def has_delete_permission(self, request, obj=None):
         # A municipality with evaluations or history is protected by the database anyway.

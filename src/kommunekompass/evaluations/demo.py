@@ -118,10 +118,11 @@ def _create_evaluation(
             )
         )
     Score.objects.bulk_create(scores)
+    findings = {}  # "AREA KIND POSITION", e.g. "5 weakness 1": the finding
     for area_code, kinds in (data.get("findings") or {}).items():
         for kind, key in PLURAL_KEYS.items():
             for position, finding_data in enumerate(kinds.get(key) or [], start=1):
-                finding = Finding.objects.create(
+                finding = findings[f"{area_code} {kind} {position}"] = Finding.objects.create(
                     evaluation=evaluation,
                     focus_area=areas[str(area_code)],
                     kind=kind,
@@ -130,10 +131,14 @@ def _create_evaluation(
                     updated_by=author,
                 )
                 finding.questions.set([questions[c] for c in finding_data.get("questions", [])])
-    Priority.objects.bulk_create(
-        Priority(evaluation=evaluation, text=text, position=position)
-        for position, text in enumerate(data.get("priorities") or [], start=1)
-    )
+    for position, item in enumerate(data.get("priorities") or [], start=1):
+        # A priority is its text, or its text with the focus areas and findings it answers.
+        item = {"text": item} if isinstance(item, str) else item
+        priority = Priority.objects.create(
+            evaluation=evaluation, text=item["text"], position=position
+        )
+        priority.focus_areas.set([areas[str(code)] for code in item.get("areas", [])])
+        priority.findings.set([findings[key] for key in item.get("findings", [])])
     return evaluation
 
 

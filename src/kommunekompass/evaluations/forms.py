@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -13,8 +14,10 @@ from kommunekompass.evaluations.models import (
     Municipality,
     ReportLanguage,
 )
+from kommunekompass.evaluations.services.municipalities import municipality_seen
+from kommunekompass.evaluations.services.settings import details_seen
 from kommunekompass.evaluations.uploads import UploadRefused, check_upload
-from kommunekompass.frameworks.models import Framework, Question
+from kommunekompass.frameworks.models import FocusArea, Framework, Question
 from kommunekompass.frameworks.spec import pick_text
 from kommunekompass.lib.forms import RefuseControlCharacters
 
@@ -34,9 +37,40 @@ def question_field(queryset, label=None):
 
 
 class MunicipalityForm(RefuseControlCharacters, forms.ModelForm):
+    """A municipality, all of it (a site administrator; evaluators add new ones). Saved through
+    evaluations.services.municipalities; `seen` is the version the page was opened with."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Municipality
         fields = ["name", "number", "county", "country", "population", "report_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["population"].validators.append(MaxValueValidator(100_000_000))
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen"] = municipality_seen(self.instance)
+
+    def clean_name(self):
+        return self._required_text("name")
+
+    def clean_number(self):
+        return self._required_text("number")
+
+    def _required_text(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            raise forms.ValidationError(_("This field is required."))
+        return value
+
+
+class MunicipalityCoordinatorForm(MunicipalityForm):
+    """What a municipality's coordinator changes: its county and population. Its name, number
+    and country, which comparisons and imports rest on, are changed by a site administrator."""
+
+    class Meta(MunicipalityForm.Meta):
+        fields = ["county", "population"]
 
 
 def evaluator_users():
@@ -94,6 +128,11 @@ class EvaluationForm(RefuseControlCharacters, forms.Form):
 
 
 class DetailsForm(RefuseControlCharacters, forms.Form):
+    """A draft's year, date, framework and report language; `seen` is the details' version the
+    page showed.
+    The framework field is disabled, with the reason, once something refers to it."""
+
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
     date = forms.DateField(
         label=gettext_lazy("Date"),
         required=False,
@@ -108,6 +147,29 @@ class DetailsForm(RefuseControlCharacters, forms.Form):
             "for visitors who have not chosen a language."
         ),
     )
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.none(), label=gettext_lazy("Framework")
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, evaluation, framework_fixed="", **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "year": evaluation.year,
+                "date": evaluation.date,
+                "framework": evaluation.framework_id,
+                "report_language": evaluation.report_language,
+                "seen": details_seen(evaluation),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        field = self.fields["framework"]
+        field.queryset = Framework.objects.defer("document", "source").order_by("key", "-version")
+        field.label_from_instance = lambda f: str(f)
+        if framework_fixed:
+            field.disabled = True
+            field.help_text = framework_fixed
 
 
 class TeamForm(RefuseControlCharacters, forms.Form):
@@ -202,6 +264,7 @@ class EvidenceForm(RefuseControlCharacters, forms.ModelForm):
 
 class EvidenceChangeForm(RefuseControlCharacters, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     url = forms.URLField(
         label=gettext_lazy("Link"), required=False, max_length=1000, assume_scheme="https"
     )
@@ -216,6 +279,7 @@ class EvidenceChangeForm(RefuseControlCharacters, forms.Form):
         elif not self.is_bound:
             self.initial.setdefault("url", evidence.url)
         if not self.is_bound:
+            self.initial.setdefault("version", evidence.version)
             self.initial.setdefault("title", evidence.title)
             self.initial.setdefault("questions", list(evidence.questions.all()))
 
@@ -245,10 +309,47 @@ class AnswerForm(RefuseControlCharacters, forms.Form):
         return answer
 
 
+class FindingChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, finding):
+        text = finding.text if len(finding.text) <= 120 else finding.text[:119].rstrip() + "…"
+        return f"{finding.focus_area.code} {finding.get_kind_display()}: {text}"
+
+
+class FocusAreaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, area):
+        return f"{area.code}. {area.localized()}"
+
+
 class PriorityForm(RefuseControlCharacters, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Priority"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+    focus_areas = FocusAreaChoiceField(
+        queryset=FocusArea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Focus areas the priority answers"),
+    )
+    findings = FindingChoiceField(
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Findings the priority answers"),
+    )
+
+    # The version of the priority the page showed (changing one; empty when adding).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, evaluation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_areas"].queryset = FocusArea.objects.filter(
+            framework_id=evaluation.framework_id
+        ).order_by("position")
+        self.fields["findings"].queryset = (
+            Finding.objects.filter(evaluation=evaluation)
+            .select_related("focus_area")
+            .order_by("focus_area__position", "kind", "position", "id")
+        )
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.models import (
     AuditAction,
+    Country,
     EvaluationStatus,
     FindingKind,
     InterviewRole,
@@ -74,6 +75,16 @@ def _labels() -> dict[str, str]:
         "version": _("Version"),
         "submitted_by": _("Sent to review by"),
         "approved_by": _("Approved by"),
+        "links": _("Linked to"),
+        "year": _("Year"),
+        "framework": _("Framework"),
+        "interviews": _("Interviews"),
+        "evidence": _("Evidence"),
+        "findings": _("Findings"),
+        "number": _("Municipality number"),
+        "county": _("County"),
+        "country": _("Country"),
+        "population": _("Population"),
     }
 
 
@@ -139,6 +150,10 @@ def _value(key: str, value, *, action: str, subject: str, spec, language: str) -
         return _("Yes") if value else _("No")
     if key == "priorities":
         return "\n".join(f"{number}. {text}" for number, text in enumerate(value, start=1))
+    if key == "links":
+        return "\n".join(str(item) for item in value)
+    if key == "country":
+        return str(dict(Country.choices).get(value, value))
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, dict):
@@ -171,7 +186,10 @@ def _title(entry, spec, language: str) -> str:
     if action.startswith("comment"):
         about = question_label(subject, spec, language) if subject else _("the evaluation")
         return f"{label}: {about}"
-    if action.startswith("membership") or action == AuditAction.CREATED:
+    if action.startswith(("membership", "municipality")) or action in (
+        AuditAction.CREATED,
+        AuditAction.EVALUATION_DELETED,
+    ):
         return f"{label}: {subject}" if subject else label
     return label
 
@@ -179,6 +197,8 @@ def _title(entry, spec, language: str) -> str:
 def describe(entry, spec=None, language: str = "nb") -> HistoryLine:
     """The entry (anything with action, subject, old, new, note) as a title and rows."""
     labels = _labels()
+    if entry.action.startswith("municipality"):
+        labels["name"] = _("Name")
     old, new = entry.old or {}, entry.new or {}
     if not isinstance(old, dict):
         old = {"value": old}

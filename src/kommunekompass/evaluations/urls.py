@@ -6,6 +6,7 @@ from kommunekompass.evaluations.views import (
     findings,
     history,
     interviews,
+    municipalities,
     review,
     scoring,
     way_forward,
@@ -16,7 +17,12 @@ app_name = "evaluations"
 urlpatterns = [
     path("", evaluation.evaluation_list, name="list"),
     path("new/", evaluation.evaluation_create, name="create"),
-    path("municipalities/", evaluation.municipality_list, name="municipalities"),
+    path("municipalities/", municipalities.municipality_list, name="municipalities"),
+    path(
+        "municipalities/<int:municipality_id>/",
+        municipalities.municipality_edit,
+        name="municipality_edit",
+    ),
     path(
         "municipalities/<int:municipality_id>/history/",
         history.municipality_history,
@@ -26,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/status/", evaluation.evaluation_status, name="status"),
     path("<int:pk>/team/", evaluation.evaluation_team, name="team"),
     path("<int:pk>/details/", evaluation.evaluation_details, name="details"),
+    path("<int:pk>/delete/", evaluation.evaluation_delete, name="delete"),
     path("<int:pk>/history/", history.evaluation_history, name="history"),
     path("<int:pk>/review/", review.review_page, name="review"),
     path("<int:pk>/review/comments/", review.comment_add, name="comment_add"),

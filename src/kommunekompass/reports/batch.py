@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from kommunekompass.comparisons.groups import latest_evaluations, report_groups
 from kommunekompass.comparisons.history import rounds_of_many
-from kommunekompass.evaluations.models import Evaluation, Interview, Priority, Score
+from kommunekompass.evaluations.models import Evaluation, Interview, Score
 from kommunekompass.evaluations.summaries import results_for, summaries_for, summary_of
 from kommunekompass.improvement.loop import loops_for
 from kommunekompass.reports.data import (
@@ -29,6 +29,7 @@ from kommunekompass.reports.data import (
     finding_item,
     findings_of,
     group_names,
+    way_forward_of,
 )
 from kommunekompass.reports.shapes import Report
 
@@ -101,11 +102,7 @@ def read_sources_many(evaluations: list[Evaluation]) -> dict[int, ReportSources]
         .order_by("user__first_name", "user__username")
     ):
         evaluators[row.evaluation_id].append(evaluator_name(row.user))
-    priorities = defaultdict(list)
-    for evaluation_id, text in Priority.objects.filter(evaluation__in=ids).values_list(
-        "evaluation_id", "text"
-    ):
-        priorities[evaluation_id].append(text)
+    priorities, links = way_forward_of(ids)
 
     sources = {}
     for evaluation in evaluations:
@@ -130,5 +127,6 @@ def read_sources_many(evaluations: list[Evaluation]) -> dict[int, ReportSources]
             interview_dates=interview_dates[evaluation.pk],
             evaluators=evaluators[evaluation.pk],
             priorities=priorities[evaluation.pk],
+            priority_links=links[evaluation.pk],
         )
     return sources

@@ -9,7 +9,7 @@ and back: a published version keeps that data and is rendered from it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.conf import settings
@@ -31,7 +31,7 @@ from kommunekompass.comparisons.ranking import (
     ranked,
     standing,
 )
-from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Score
+from kommunekompass.evaluations.models import Evaluation, Finding, Interview, Priority, Score
 from kommunekompass.evaluations.scores import evaluation_result
 from kommunekompass.evaluations.summaries import Summary, summaries_for, summary_of
 from kommunekompass.forecasts.building import attached_forecast_data
@@ -190,6 +190,42 @@ class ReportSources:
     interview_dates: dict[str, list]  # role: dates of the interviews held
     evaluators: list[str]
     priorities: list[str]
+    priority_links: list[dict] = field(default_factory=list)  # see Report.priority_links
+
+
+def way_forward_of(evaluation_ids) -> tuple[dict[int, list[str]], dict[int, list[dict]]]:
+    """The way forward of these evaluations: {evaluation id: [priority texts in order]} and
+    {evaluation id: [what each answers: {"areas": [codes], "findings": [{"area", "kind",
+    "text"}]}]}. One query, and two more when any evaluation has priorities."""
+    rows = list(
+        Priority.objects.filter(evaluation__in=evaluation_ids)
+        .order_by("evaluation_id", "position", "id")
+        .values_list("pk", "evaluation_id", "text")
+    )
+    texts, links = defaultdict(list), defaultdict(list)
+    if not rows:
+        return texts, links
+    areas, findings = defaultdict(list), defaultdict(list)
+    for priority_id, code in (
+        Priority.focus_areas.through.objects.filter(priority_id__in=[row[0] for row in rows])
+        .order_by("focusarea__position")
+        .values_list("priority_id", "focusarea__code")
+    ):
+        areas[priority_id].append(code)
+    for priority_id, area, kind, text in (
+        Priority.findings.through.objects.filter(priority_id__in=[row[0] for row in rows])
+        .order_by(
+            "finding__focus_area__position", "finding__kind", "finding__position", "finding_id"
+        )
+        .values_list("priority_id", "finding__focus_area__code", "finding__kind", "finding__text")
+    ):
+        findings[priority_id].append({"area": area, "kind": kind, "text": text})
+    for priority_id, evaluation_id, text in rows:
+        texts[evaluation_id].append(text)
+        links[evaluation_id].append(
+            {"areas": areas[priority_id], "findings": findings[priority_id]}
+        )
+    return texts, links
 
 
 def finding_item(finding: Finding) -> FindingItem:
@@ -230,6 +266,7 @@ def read_sources(evaluation: Evaluation, group_key: str | None = None) -> Report
     interview_dates = defaultdict(list)
     for role, date in evaluation.interviews.filter(held=True).values_list("role", "date"):
         interview_dates[role].append(date)
+    priorities, priority_links = way_forward_of([evaluation.pk])
     return ReportSources(
         group_spec=group_spec,
         group_names=group_names(group_spec),
@@ -248,7 +285,8 @@ def read_sources(evaluation: Evaluation, group_key: str | None = None) -> Report
         evaluators=[
             evaluator_name(u) for u in evaluation.evaluators.order_by("first_name", "username")
         ],
-        priorities=list(evaluation.priorities.values_list("text", flat=True)),
+        priorities=priorities[evaluation.pk],
+        priority_links=priority_links[evaluation.pk],
     )
 
 
@@ -363,6 +401,7 @@ def assemble_report(
         interviews=interview_summaries,
         evaluators=list(sources.evaluators),
         priorities=list(sources.priorities),
+        priority_links=list(sources.priority_links),
         group_names=sources.group_names,
         group_key=group_spec.key,
         version_note=dict(version_note or {}),

@@ -387,6 +387,7 @@ def report_to_data(
         ],
         "evaluators": list(report.evaluators),
         "priorities": list(report.priorities),
+        "priority_links": [dict(links) for links in report.priority_links],
         "group": {
             "key": report.group_key,
             "names": dict(report.group_names),
@@ -457,6 +458,7 @@ def report_from_data(data: dict) -> Report:
         ],
         evaluators=list(data["evaluators"]),
         priorities=list(data["priorities"]),
+        priority_links=list(data.get("priority_links", [])),
         group_names=dict(group["names"]),
         group=[_member_from(member) for member in group["members"]],
         group_average_total=fraction(group["average_total"]),

@@ -104,6 +104,21 @@ class FindingItem:
     position: int
     questions: list[str] = field(default_factory=list)
 
+    @property
+    def kind_label(self) -> str:
+        """ "Challenge": the kind of one finding, in the reader's language."""
+        return str(dict(Finding.Kind.choices).get(self.kind, self.kind))
+
+
+@dataclass
+class WayForwardItem:
+    """One priority of the way forward as the report shows it: its text, the focus areas it
+    answers as (code, name in the reader's language), and the findings as FindingItem."""
+
+    text: str
+    areas: list[tuple[str, str]]
+    findings: list[FindingItem]
+
 
 @dataclass
 class FindingGroup:
@@ -206,6 +221,29 @@ class Report:
     # The demographic forecast attached to the evaluation, as data (forecasts.building.to_data),
     # or {"unavailable": reason}; None when none is attached.
     forecast: dict | None = None
+    # Per priority (in the order of `priorities`): what it answers, as
+    # {"areas": [area codes], "findings": [{"area", "kind", "text"}]}. Empty in versions
+    # published before priorities were linked.
+    priority_links: list[dict] = field(default_factory=list)
+
+    @property
+    def way_forward(self) -> list[WayForwardItem]:
+        language = get_language()
+        names = {area.spec.code: pick_text(area.spec.name, language) for area in self.areas}
+        items = []
+        for index, text in enumerate(self.priorities):
+            links = self.priority_links[index] if index < len(self.priority_links) else {}
+            items.append(
+                WayForwardItem(
+                    text=text,
+                    areas=[(code, names.get(code, "")) for code in links.get("areas", [])],
+                    findings=[
+                        FindingItem(kind=f["kind"], text=f["text"], area=f["area"], position=0)
+                        for f in links.get("findings", [])
+                    ],
+                )
+            )
+        return items
 
     @property
     def forecast_result(self):

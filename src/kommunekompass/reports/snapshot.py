@@ -115,6 +115,13 @@ def _findings(data: dict) -> dict[tuple, str]:
     return found
 
 
+def _links(data: dict) -> list:
+    """What the priorities are linked to; none linked (or a snapshot from before priorities
+    were linked) is the same as no links."""
+    links = data.get("priority_links") or []
+    return links if any(item.get("areas") or item.get("findings") for item in links) else []
+
+
 def changes(previous: dict, data: dict) -> list:
     """What a reader of the previous version should know changed: figures, findings, the way
     forward, completeness and the comparison group."""
@@ -148,7 +155,7 @@ def changes(previous: dict, data: dict) -> list:
         if key not in new_findings:
             area, kind, _number = key
             found.append({"code": "finding_removed", "area": area, "kind": kind, "text": text})
-    if previous.get("priorities") != data.get("priorities"):
+    if previous.get("priorities") != data.get("priorities") or _links(previous) != _links(data):
         found.append(
             {
                 "code": "way_forward",

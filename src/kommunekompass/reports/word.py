@@ -46,7 +46,7 @@ def node_points(node, decimals: int, language: str) -> str:
 
 
 def _date(value) -> str:
-    return date_format(value, "j. F Y") if value else "–"
+    return date_format(value, "DATE_FORMAT") if value else "–"
 
 
 def _cover(document, report: Report, language: str, framework_name: str, version) -> None:

@@ -70,6 +70,10 @@ class Municipality(models.Model):
             choices_check(
                 "report_language", ReportLanguage.choices, "municipality_report_language_valid"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(name="") & ~models.Q(number=""),
+                name="municipality_name_and_number_given",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -377,6 +381,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # Guards edits like Score.version: a change made on a stale page is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("evidence")
@@ -452,11 +458,22 @@ class Finding(models.Model):
 
 
 class Priority(models.Model):
-    """One priority of the way forward ("veien videre") the council chose after the report."""
+    """One priority of the way forward ("veien videre") the council chose after the report,
+    in order (`position`), linked to the findings and focus areas it answers. Changed through
+    evaluations.services.settings by the evaluation's team and the municipality's coordinators;
+    a change after publishing shows in the next published version."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="priorities")
     text = models.TextField(_("priority"))
     position = models.PositiveIntegerField(default=0)
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="priorities", verbose_name=_("focus areas")
+    )
+    findings = models.ManyToManyField(
+        Finding, blank=True, related_name="priorities", verbose_name=_("findings it answers")
+    )
+    # Guards edits like Score.version: a change made on a stale page is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("priority")

@@ -41,6 +41,9 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_GRANTED = "membership_granted", _("Role granted")
     MEMBERSHIP_CHANGED = "membership_changed", _("Role changed")
     MEMBERSHIP_REVOKED = "membership_revoked", _("Role revoked")
+    EVALUATION_DELETED = "evaluation_deleted", _("Draft evaluation deleted")
+    MUNICIPALITY_ADDED = "municipality_added", _("Municipality added")
+    MUNICIPALITY_CHANGED = "municipality_changed", _("Municipality changed")
     IMPORTED = "imported", _("Imported from bundle")
 
 
@@ -54,7 +57,8 @@ class AuditEntry(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="audit", verbose_name=_("municipality")
     )
-    # Empty for changes to the municipality's people (memberships).
+    # Empty for changes to the municipality itself and its people (memberships), and for the
+    # entries of a draft that was deleted (they are kept, with the deletion's own entry).
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.PROTECT, related_name="audit", null=True, blank=True
     )

@@ -27,6 +27,11 @@ class ServiceError(ValueError):
         self.field = field
 
 
+class StaleEdit(ServiceError):
+    """The change was made on a page opened before someone else changed the same thing: it is
+    refused, and the page shows the stored version (a view answers 409)."""
+
+
 def lock(evaluation) -> Evaluation:
     """The evaluation's row, locked until the transaction ends (call inside one). Publishing
     takes the same lock, so an edit either lands before the snapshot or is refused after it.

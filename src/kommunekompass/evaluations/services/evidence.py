@@ -46,26 +46,33 @@ def add_evidence(
     return evidence
 
 
-def change_evidence(*, evidence, user, title, questions=(), url=None) -> Evidence:
-    """Change the title, the questions and (for a link) the address."""
+def change_evidence(
+    *, evidence, user, title, questions=(), url=None, expected_version=None
+) -> bool:
+    """Change the title, the questions and (for a link) the address, if nobody else changed
+    the evidence since `expected_version` (None: not checked). False on such a conflict."""
     title = (title or "").strip()
     if not title:
         raise ServiceError(_("Give the evidence a title."), field="title")
     with transaction.atomic():
         current = lock_for_change(evidence.evaluation)
-        stored = Evidence.objects.get(pk=evidence.pk)
+        stored = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if expected_version is not None and stored.version != expected_version:
+            return False
         old = _snapshot(stored)
         stored.title = title
         if url is not None and not stored.file:
             if not url:
                 raise ServiceError(_("Give the link."), field="url")
             stored.url = url
-        stored.save(update_fields=["title", "url"])
         stored.questions.set(questions)
         new = _snapshot(stored, sorted(q.code for q in questions))
         if new != old:
+            stored.version += 1
+            stored.save(update_fields=["title", "url", "version"])
             record(current, user, AuditEntry.Action.EVIDENCE_CHANGED, f"#{stored.pk}", old, new)
-    return stored
+    evidence.title, evidence.url, evidence.version = stored.title, stored.url, stored.version
+    return True
 
 
 def delete_evidence(*, evidence, user) -> None:

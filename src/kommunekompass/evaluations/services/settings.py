@@ -1,16 +1,25 @@
-"""An evaluation's settings: creating it, its details, its team and reviewers, and the way
-forward (the council's priorities). Each with its history. (The comparison group of its report
-is kept by the comparisons app: comparisons.services.set_report_group.)"""
+"""An evaluation's settings: creating it, its details, its team and reviewers, and deleting a
+draft made by mistake. Each with its history. (The way forward is in services.way_forward;
+the comparison group of its report is kept by the comparisons app:
+comparisons.services.set_report_group.)"""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.audit import record
-from kommunekompass.evaluations.models import AuditEntry, Evaluation, Priority, ReportLanguage
+from kommunekompass.evaluations.models import (
+    AuditEntry,
+    Evaluation,
+    Evidence,
+    Interview,
+    Priority,
+    ReportLanguage,
+)
 from kommunekompass.evaluations.services.base import (
     ServiceError,
+    StaleEdit,
     actor,
+    lock,
     lock_for_change,
     person,
 )
@@ -55,29 +64,169 @@ def create_evaluation(*, user, municipality, framework, year, date=None, evaluat
     return evaluation
 
 
-def change_details(*, evaluation, user, date, report_language=None) -> bool:
-    """The evaluation's date and the language of its report (the year, municipality and
-    framework are its identity). `report_language` None keeps it."""
+def details_seen(evaluation) -> str:
+    """What the details form was opened with (year, date, framework): the details' version.
+    A change made from a page opened before someone else changed them is refused."""
+    date = evaluation.date.isoformat() if evaluation.date else ""
+    return f"{evaluation.year}|{date}|{evaluation.framework_id}|{evaluation.report_language}"
+
+
+def framework_in_use(evaluation) -> list[str]:
+    """What ties the evaluation to its framework's areas and questions, named for a person
+    (empty: the framework may still be changed)."""
+    ties = [
+        (evaluation.scores.exists(), _("scores")),
+        (evaluation.reported.exists(), _("reported points")),
+        (evaluation.findings.exists(), _("findings")),
+        (
+            Interview.questions.through.objects.filter(interview__evaluation=evaluation).exists(),
+            _("interviews linked to questions"),
+        ),
+        (
+            Evidence.questions.through.objects.filter(evidence__evaluation=evaluation).exists(),
+            _("evidence linked to questions"),
+        ),
+        (
+            Priority.focus_areas.through.objects.filter(priority__evaluation=evaluation).exists(),
+            _("priorities linked to focus areas"),
+        ),
+        (evaluation.review_comments.exists(), _("review comments")),
+    ]
+    return [str(name) for present, name in ties if present]
+
+
+def _details(evaluation) -> dict:
+    return {
+        "year": evaluation.year,
+        "date": evaluation.date.isoformat() if evaluation.date else None,
+        "framework": str(evaluation.framework),
+        "report_language": evaluation.report_language,
+    }
+
+
+def change_details(
+    *, evaluation, user, date, year=None, framework=None, report_language=None, seen=None
+) -> bool:
+    """The evaluation's year, date, framework and report language, while it is a draft. The
+    framework only while nothing refers to its areas and questions (no scores, findings or
+    links); the municipality, framework and year stay unique. `seen` is `details_seen` of the
+    page the change was made on (None: not checked); None for year, framework or
+    report_language keeps it. False when nothing changed."""
+    if year is not None and not 2000 <= int(year) <= 2100:
+        raise ServiceError(_("Give a year between 2000 and 2100."), field="year")
     if report_language is not None and report_language not in ReportLanguage.values:
         raise ServiceError(_("Choose one of the report languages."), field="report_language")
-    with transaction.atomic():
-        current = lock_for_change(evaluation)
-        old, new = {}, {}
-        if current.date != date:
-            old["date"] = current.date.isoformat() if current.date else None
-            new["date"] = date.isoformat() if date else None
-            current.date = date
-        if report_language is not None and current.report_language != report_language:
-            old["report_language"] = current.report_language
-            new["report_language"] = report_language
-            current.report_language = report_language
-        if not new:
-            return False
-        current.save(update_fields=[*new])
-        record(current, user, AuditEntry.Action.DETAILS, "", old, new)
-    evaluation.date = current.date
-    evaluation.report_language = current.report_language
+    try:
+        with transaction.atomic():
+            current = lock_for_change(evaluation)
+            if current.status != Evaluation.Status.DRAFT:
+                raise ServiceError(
+                    _(
+                        "The details are changed while the evaluation is a draft. Send it "
+                        "back to draft first."
+                    )
+                )
+            if seen is not None and seen != details_seen(current):
+                raise StaleEdit(
+                    _(
+                        "Not saved: someone else changed the details after you opened the "
+                        "page. Their version is shown."
+                    )
+                )
+            year = current.year if year is None else int(year)
+            framework = current.framework if framework is None else framework
+            if framework.pk != current.framework_id:
+                in_use = framework_in_use(current)
+                if in_use:
+                    raise ServiceError(
+                        _("The framework can no longer be changed: the evaluation has %(what)s.")
+                        % {"what": ", ".join(in_use)},
+                        field="framework",
+                    )
+            language = current.report_language if report_language is None else report_language
+            if (year, date, framework.pk, language) == (
+                current.year,
+                current.date,
+                current.framework_id,
+                current.report_language,
+            ):
+                return False
+            if (
+                Evaluation.objects.filter(
+                    municipality_id=current.municipality_id, framework=framework, year=year
+                )
+                .exclude(pk=current.pk)
+                .exists()
+            ):
+                raise ServiceError(_exists_message(current.municipality, year), field="year")
+            old = _details(current)
+            current.year, current.date, current.framework = year, date, framework
+            current.report_language = language
+            current.save(update_fields=["year", "date", "framework", "report_language"])
+            new = _details(current)
+            old, new = (
+                {k: v for k, v in old.items() if v != new[k]},
+                {k: v for k, v in new.items() if v != old[k]},
+            )
+            record(current, user, AuditEntry.Action.DETAILS, "", old, new)
+    except IntegrityError:
+        raise ServiceError(_exists_message(evaluation.municipality, year), field="year") from None
+    evaluation.year, evaluation.date, evaluation.framework = year, date, framework
+    evaluation.report_language = language
     return True
+
+
+def draft_contents(evaluation) -> dict[str, int]:
+    """What deleting the draft deletes with it, counted (for the confirmation and history)."""
+    return {
+        "interviews": evaluation.interviews.count(),
+        "evidence": evaluation.evidence.count(),
+        "findings": evaluation.findings.count(),
+        "priorities": evaluation.priorities.count(),
+    }
+
+
+def deletion_refused(evaluation) -> str:
+    """Why this evaluation may not be deleted, for a person; empty when it may."""
+    if evaluation.published_version or evaluation.versions.exists():
+        return _(
+            "It has been published, and published versions are kept for good. Withdraw it instead."
+        )
+    if evaluation.status != Evaluation.Status.DRAFT:
+        return _("Only a draft can be deleted. Send it back to draft, or withdraw it.")
+    if evaluation.scores.exists() or evaluation.reported.exists():
+        return _("It has scores, which are kept. Withdraw it instead.")
+    if evaluation.review_comments.exists():
+        return _("It has review comments, which are kept for good. Withdraw it instead.")
+    return ""
+
+
+def delete_draft(*, evaluation, user) -> None:
+    """Delete a draft that has no scores and was never published (a duplicate, a mistake),
+    with its interviews, evidence, findings and way forward. Its history is kept, in the
+    municipality's history, with an entry for the deletion; its evidence files leave the
+    storage after the commit."""
+    with transaction.atomic():
+        current = lock(evaluation)
+        reason = deletion_refused(current)
+        if reason:
+            raise ServiceError(reason)
+        files = [(e.file.storage, e.file.name) for e in current.evidence.all() if e.file]
+        old = {**_details(current), **draft_contents(current)}
+        subject = str(current)
+        AuditEntry.objects.filter(evaluation=current).update(evaluation=None)
+        current.delete()
+        record(
+            None,
+            user,
+            AuditEntry.Action.EVALUATION_DELETED,
+            subject,
+            old,
+            None,
+            municipality=current.municipality,
+        )
+        for storage, name in files:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 def _names(users) -> list[str]:
@@ -106,79 +255,3 @@ def change_team(*, evaluation, user, evaluators, reviewers) -> bool:
         current.reviewers.set(reviewers)
         record(current, user, AuditEntry.Action.TEAM, "", old, new)
     return True
-
-
-# The way forward: the council's priorities, in order.
-
-
-def _priorities(evaluation) -> list[str]:
-    return list(Priority.objects.filter(evaluation=evaluation).values_list("text", flat=True))
-
-
-def _record_way_forward(current, user, old: list[str], subject: str) -> None:
-    record(
-        current,
-        user,
-        AuditEntry.Action.WAY_FORWARD,
-        subject,
-        {"priorities": old},
-        {"priorities": _priorities(current)},
-    )
-
-
-def _text(text) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError(_("Write the priority."), field="text")
-    return text
-
-
-def add_priority(*, evaluation, user, text) -> Priority:
-    text = _text(text)
-    with transaction.atomic():
-        current = lock_for_change(evaluation)
-        old = _priorities(current)
-        last = Priority.objects.filter(evaluation=current).aggregate(m=Max("position"))["m"]
-        priority = Priority.objects.create(evaluation=current, text=text, position=(last or 0) + 1)
-        _record_way_forward(current, user, old, "add")
-    return priority
-
-
-def change_priority(*, priority, user, text) -> Priority:
-    text = _text(text)
-    with transaction.atomic():
-        current = lock_for_change(priority.evaluation)
-        old = _priorities(current)
-        Priority.objects.filter(pk=priority.pk).update(text=text)
-        priority.text = text
-        if old != _priorities(current):
-            _record_way_forward(current, user, old, "change")
-    return priority
-
-
-def delete_priority(*, priority, user) -> None:
-    with transaction.atomic():
-        current = lock_for_change(priority.evaluation)
-        old = _priorities(current)
-        priority.delete()
-        _record_way_forward(current, user, old, "delete")
-
-
-def move_priority(*, priority, user, direction: str) -> None:
-    """Swap with the neighbour above ("up") or below ("down")."""
-    if direction not in ("up", "down"):
-        raise ServiceError(_("Unknown direction."))
-    with transaction.atomic():
-        current = lock_for_change(priority.evaluation)
-        old = _priorities(current)
-        rows = list(Priority.objects.filter(evaluation=current).order_by("position", "id"))
-        index = next(i for i, p in enumerate(rows) if p.pk == priority.pk)
-        other = index - 1 if direction == "up" else index + 1
-        if not 0 <= other < len(rows):
-            return
-        rows[index], rows[other] = rows[other], rows[index]
-        for position, row in enumerate(rows, start=1):
-            if row.position != position:
-                row.position = position
-                row.save(update_fields=["position"])
-        _record_way_forward(current, user, old, "move")

@@ -1,4 +1,5 @@
-"""Evaluations: the list, creating one, its overview, its status, its team and details.
+"""Evaluations: the list, creating one, its overview, its status, its team and details, and
+deleting a draft made by mistake.
 Each view: access -> form -> service -> response. (The report's comparison group is chosen on
 the overview through a form that the comparisons app provides.)"""
 
@@ -19,14 +20,12 @@ from kommunekompass.evaluations.access import (
 from kommunekompass.evaluations.forms import (
     DetailsForm,
     EvaluationForm,
-    MunicipalityForm,
     StatusForm,
     TeamForm,
 )
-from kommunekompass.evaluations.models import Municipality
 from kommunekompass.evaluations.scores import areas_with_results, evaluation_result
 from kommunekompass.evaluations.services import settings as settings_service
-from kommunekompass.evaluations.services.base import ServiceError
+from kommunekompass.evaluations.services.base import ServiceError, StaleEdit
 from kommunekompass.evaluations.services.review import open_comment_count
 from kommunekompass.evaluations.services.workflow import (
     NEEDS,
@@ -35,6 +34,7 @@ from kommunekompass.evaluations.services.workflow import (
     four_eyes,
     may_approve,
 )
+from kommunekompass.evaluations.views.municipalities import may_edit_municipality
 
 
 @login_required
@@ -119,9 +119,9 @@ def evaluation_detail(request, pk):
             "evidence_count": evaluation.evidence.count(),
             "status_form": StatusForm(),
             "team_form": TeamForm(initial={"evaluators": evaluators, "reviewers": reviewers}),
-            "details_form": DetailsForm(
-                initial={"date": evaluation.date, "report_language": evaluation.report_language}
-            ),
+            "details_form": _details_form(evaluation) if access.edit else None,
+            "may_delete": access.manage and not settings_service.deletion_refused(evaluation),
+            "may_edit_municipality": may_edit_municipality(request.user, evaluation.municipality),
         },
     )
 
@@ -195,46 +195,68 @@ def evaluation_team(request, pk):
     return redirect("evaluations:detail", pk=pk)
 
 
+def _details_form(evaluation, data=None):
+    fixed = ""
+    in_use = settings_service.framework_in_use(evaluation)
+    if in_use:
+        fixed = _("Fixed: the evaluation has %(what)s.") % {"what": ", ".join(in_use)}
+    return DetailsForm(data, evaluation=evaluation, framework_fixed=fixed)
+
+
 @require_POST
 @login_required
 def evaluation_details(request, pk):
+    """A draft's year, date and framework (the framework while nothing refers to it)."""
     evaluation, access = get_evaluation(request.user, pk, "edit")
-    form = DetailsForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-        return redirect("evaluations:detail", pk=pk)
-    try:
-        changed = settings_service.change_details(
-            evaluation=evaluation,
-            user=request.user,
-            date=form.cleaned_data["date"],
-            report_language=form.cleaned_data["report_language"] or None,
-        )
-    except ServiceError as error:
-        messages.error(request, str(error))
-        return redirect("evaluations:detail", pk=pk)
-    if changed:
-        messages.success(request, _("The details are saved."))
+    form = _details_form(evaluation, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = settings_service.change_details(
+                evaluation=evaluation,
+                user=request.user,
+                year=data["year"],
+                date=data["date"],
+                framework=data["framework"],
+                report_language=data["report_language"] or None,
+                seen=data["seen"] or None,
+            )
+        except StaleEdit as error:
+            messages.error(request, str(error))
+            return redirect("evaluations:detail", pk=pk)
+        except ServiceError as error:
+            form.add_error(error.field, str(error))
+        else:
+            if changed:
+                messages.success(request, _("The details are saved."))
+            return redirect("evaluations:detail", pk=pk)
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
     return redirect("evaluations:detail", pk=pk)
 
 
 @login_required
-def municipality_list(request):
-    if not is_evaluator(request.user):
-        raise PermissionDenied(_("Only evaluators may manage municipalities."))
-    form = MunicipalityForm(request.POST or None)
+def evaluation_delete(request, pk):
+    """Delete a draft made by mistake (no scores, never published): a page that says what
+    goes with it, then the deletion. Refused, with the reason, for any other evaluation."""
+    evaluation, access = get_evaluation(request.user, pk, "manage")
+    refused = settings_service.deletion_refused(evaluation)
     if request.method == "POST":
-        if not request.user.has_perm("evaluations.add_municipality"):
-            raise PermissionDenied
-        if form.is_valid():
-            municipality = form.save()
-            messages.success(request, _("%(name)s is added.") % {"name": municipality.name})
-            return redirect("evaluations:municipalities")
-    municipalities = Municipality.objects.annotate(evaluation_count=Count("evaluations"))
+        if refused:
+            raise PermissionDenied(refused)
+        name = str(evaluation)
+        settings_service.delete_draft(evaluation=evaluation, user=request.user)
+        messages.success(request, _("%(name)s is deleted.") % {"name": name})
+        return redirect("evaluations:list")
     return render(
         request,
-        "evaluations/municipality_list.html",
-        {"municipalities": municipalities, "form": form},
+        "evaluations/evaluation_delete.html",
+        {
+            "evaluation": evaluation,
+            "access": access,
+            "refused": refused,
+            "contents": settings_service.draft_contents(evaluation),
+        },
+        status=403 if refused else 200,
     )

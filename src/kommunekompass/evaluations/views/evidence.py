@@ -69,21 +69,34 @@ def evidence_edit(request, pk, evidence_id):
     form = EvidenceChangeForm(request.POST or None, evidence=item)
     status = 200
     if request.method == "POST":
+        status = 422
         if form.is_valid():
             try:
-                service.change_evidence(
+                saved = service.change_evidence(
                     evidence=item,
                     user=request.user,
                     title=form.cleaned_data["title"],
                     questions=list(form.cleaned_data["questions"]),
                     url=form.cleaned_data.get("url") if "url" in form.fields else None,
+                    expected_version=form.cleaned_data["version"],
                 )
             except ServiceError as error:
                 form.add_error(error.field, str(error))
             else:
-                messages.success(request, _("The evidence is saved."))
-                return redirect("evaluations:evidence", pk=pk)
-        status = 422
+                if saved:
+                    messages.success(request, _("The evidence is saved."))
+                    return redirect("evaluations:evidence", pk=pk)
+                messages.error(
+                    request,
+                    _(
+                        "Not saved: someone else changed this evidence after you opened it. "
+                        "Their version is shown; your title was: “%(title)s”"
+                    )
+                    % {"title": form.cleaned_data["title"]},
+                )
+                item = Evidence.objects.select_related("evaluation").get(pk=item.pk)
+                form = EvidenceChangeForm(evidence=item)
+                status = 409
     return render(
         request,
         "evaluations/evidence_form.html",
