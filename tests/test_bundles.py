@@ -39,7 +39,8 @@ from kommunekompass.evaluations.services.findings import add_finding
 from kommunekompass.evaluations.services.interviews import add_interview
 from kommunekompass.evaluations.services.review import add_comment, answer_comment
 from kommunekompass.evaluations.services.scores import save_score
-from kommunekompass.evaluations.services.settings import add_priority, change_details, change_team
+from kommunekompass.evaluations.services.settings import change_details, change_team
+from kommunekompass.evaluations.services.way_forward import add_priority
 from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.reports.data import build_report
 from tests.factories import make_user
@@ -107,7 +108,13 @@ def rich(world, media, django_capture_on_commit_callbacks):
         questions=[questions[first]],
     )
     add_evidence(evaluation=e, user=w.second, title="Nettside", url="https://example.org/")
-    add_priority(evaluation=e, user=w.eva, text="Redusere sykefraværet")
+    add_priority(
+        evaluation=e,
+        user=w.eva,
+        text="Redusere sykefraværet",
+        focus_areas=[finding.focus_area],
+        findings=[finding],
+    )
     add_priority(evaluation=e, user=w.eva, text="Styrke internkontrollen")
     group = ComparisonGroup.objects.create(name="Nabokommuner", created_by=w.eva)
     group.municipalities.set([w.fjordvik, w.nordhei])
@@ -162,7 +169,9 @@ def _fields(row, skip=()) -> dict:
     }
     for m2m in row._meta.many_to_many:
         related = getattr(row, m2m.name).all()
-        values[m2m.name] = sorted(getattr(r, "code", None) or r.username for r in related)
+        values[m2m.name] = sorted(
+            getattr(r, "code", None) or getattr(r, "username", None) or r.text for r in related
+        )
     return values
 
 
@@ -436,7 +445,8 @@ def test_the_commands_export_and_import_into_another_municipality(world, media, 
     call_command("export-evaluation", str(w.published.pk), "-o", str(path), stdout=out)
     assert "Wrote" in out.getvalue()
     out = io.StringIO()
-    call_command("import-evaluation", str(path), "--municipality", "9902", stdout=out)
+    with translation.override("en"):  # the command line speaks bokmål unless told otherwise
+        call_command("import-evaluation", str(path), "--municipality", "9902", stdout=out)
     text = out.getvalue()
     assert "Checking the bundle's members and checksums" in text  # the steps are shown
     imported = Evaluation.objects.get(municipality=w.nordhei, year=2023)

@@ -126,9 +126,10 @@ def test_the_details_form_changes_the_report_language(client, world):
     url = reverse("evaluations:details", args=[world.draft.pk])
     detail = client.get(reverse("evaluations:detail", args=[world.draft.pk])).content.decode()
     assert 'name="report_language"' in detail and '<label for="id_report_language"' in detail
-    client.post(url, {"date": "", "report_language": "nn"})
+    details = {"year": world.draft.year, "framework": world.draft.framework_id, "date": ""}
+    client.post(url, {**details, "report_language": "nn"})
     assert Evaluation.objects.get(pk=world.draft.pk).report_language == "nn"
-    client.post(url, {"date": "", "report_language": "de"})  # refused with a message
+    client.post(url, {**details, "report_language": "de"})  # refused with a message
     assert Evaluation.objects.get(pk=world.draft.pk).report_language == "nn"
     client.force_login(world.coordinator)  # sees the evaluation, changes nothing
     assert client.post(url, {"date": "", "report_language": "sv"}).status_code == 403

@@ -216,13 +216,22 @@ def collect(evaluation: Evaluation) -> tuple[dict, dict[str, bytes]]:
                 "size": item.size,
                 "url": item.url,
                 "questions": _codes(item.questions.all()),
+                "version": item.version,
                 "added_by": person(item.added_by),
                 "added_at": _time(item.added_at),
             }
         )
     way_forward = [
-        {"text": p.text, "position": p.position}
-        for p in Priority.objects.filter(evaluation=evaluation).order_by("position", "id")
+        {
+            "text": p.text,
+            "position": p.position,
+            "version": p.version,
+            "focus_areas": sorted(a.code for a in p.focus_areas.all()),
+            "findings": sorted(f.pk for f in p.findings.all()),
+        }
+        for p in Priority.objects.filter(evaluation=evaluation)
+        .prefetch_related("focus_areas", "findings")
+        .order_by("position", "id")
     ]
     history = [
         {

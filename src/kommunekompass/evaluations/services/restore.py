@@ -210,7 +210,11 @@ def check_content(framework, content: dict, people: set[str]) -> None:
         _check_time(where, row, "added_at")
         users(where, row, "added_by")
     for i, row in enumerate(content["way_forward.json"]):
-        _check_row(_Row("way_forward.json", i), row, {"text": text, "position": number})
+        where = _Row("way_forward.json", i)
+        _check_row(where, row, {"text": text, "position": number})
+        _check_codes(where, row.get("focus_areas", []), areas, "focus_areas")
+        if any(finding not in finding_ids for finding in row.get("findings", [])):
+            where.fail(_("it names a finding that is not in findings.json"))
     for i, row in enumerate(content["history.json"]):
         where = _Row("history.json", i)
         _check_row(where, row, {"action": text, "subject": text, "note": text, "at": text})
@@ -368,6 +372,7 @@ def restore_evaluation(
             content_type=row.get("content_type", ""),
             size=row.get("size"),
             url=row["url"],
+            version=row.get("version", 1),
             added_by=who(row.get("added_by")),
         )
         if row["file"]:
@@ -379,10 +384,19 @@ def restore_evaluation(
     _keep_times(Evidence, evidence, [{"added_at": _time(row["added_at"])} for row in rows])
     _set_questions(Evidence, evidence, [row.get("questions", []) for row in rows], questions)
 
-    Priority.objects.bulk_create(
-        Priority(evaluation=evaluation, text=row["text"], position=row["position"])
-        for row in content["way_forward.json"]
+    rows = content["way_forward.json"]
+    priorities = Priority.objects.bulk_create(
+        Priority(
+            evaluation=evaluation,
+            text=row["text"],
+            position=row["position"],
+            version=row.get("version", 1),
+        )
+        for row in rows
     )
+    for row, priority in zip(rows, priorities, strict=True):
+        priority.focus_areas.set([areas[code] for code in row.get("focus_areas", [])])
+        priority.findings.set([finding_by_id[pk] for pk in row.get("findings", [])])
 
     rows = content["review_comments.json"]
     comments = ReviewComment.objects.bulk_create(
