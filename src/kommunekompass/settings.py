@@ -12,6 +12,8 @@ KOMMUNEKOMPASS_TRUSTED_PROXIES  comma-separated proxy addresses whose X-Forwarde
 KOMMUNEKOMPASS_LOGIN_ATTEMPTS failed logins before an account or address is locked out (5)
 KOMMUNEKOMPASS_LOCKOUT_MINUTES how long a lockout lasts (15)
 KOMMUNEKOMPASS_SESSION_HOURS  how long a login lasts (8)
+KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT  e-mail address for feedback on accessibility, shown in
+                              the accessibility statement at /accessibility/ (default: none)
 DATABASE_URL                  e.g. postgres://user:pass@127.0.0.1:5432/kommunekompass;
                               unset means SQLite in the data dir
 """
@@ -125,6 +127,12 @@ TEMPLATES = [
 # the person who sent it to review. "0" lets the submitter publish alone (the published version
 # then says so).
 KOMMUNEKOMPASS_FOUR_EYES = _flag("KOMMUNEKOMPASS_FOUR_EYES", "1")
+
+# The e-mail address for feedback on accessibility, shown in the accessibility statement
+# (/accessibility/), as the Norwegian regulation on universal design of ICT asks.
+KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT = os.environ.get(
+    "KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT", ""
+).strip()
 
 # SQLite in WAL mode with immediate transactions and a busy timeout: readers never block the
 # writer, and concurrent writers wait their turn instead of failing with "database is locked".

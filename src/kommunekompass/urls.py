@@ -15,6 +15,7 @@ urlpatterns = [
     path("forecasts/", include("kommunekompass.forecasts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/", core_views.accessibility_statement, name="accessibility"),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from kommunekompass.core import accessibility
 from kommunekompass.evaluations.access import (
     is_evaluator,
     member_published_evaluations,
@@ -31,6 +32,20 @@ def home(request):
             "published": with_related(member_published_evaluations(request.user)),
             "can_create": is_evaluator(request.user),
             "frameworks": Framework.objects.defer("document", "source").order_by("key"),
+        },
+    )
+
+
+def accessibility_statement(request):
+    """The accessibility statement (tilgjengelighetserklæring), public like the reports."""
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "criteria": accessibility.criteria_by_status(),
+            "criteria_count": len(accessibility.CRITERIA),
+            "last_checked": accessibility.LAST_CHECKED,
+            "contact": settings.KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT,
         },
     )
 
