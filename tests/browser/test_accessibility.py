@@ -334,3 +334,85 @@ def test_every_page_meets_wcag_21_aa_at_desktop_width_and_at_320_px(
         finally:
             page.context.close()
     assert not failures, "\n".join(failures)
+
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const style = getComputedStyle(e);
+  return {
+    tag: e.tagName.toLowerCase(), name: e.getAttribute('name') || '', value: e.value || '',
+    cls: e.className || '', text: (e.textContent || '').trim().slice(0, 40),
+    inQuestion: Boolean(e.closest('#q-1-1-1')),
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def tab_to(page, wanted, most=80, key="Tab"):
+    """Press Tab until the focused element matches `wanted` (a predicate on FOCUSED); every
+    stop on the way must show its focus."""
+    for _ in range(most):
+        page.keyboard.press(key)
+        focused = page.evaluate(FOCUSED)
+        assert focused["outline"], f"no visible focus on {focused}"
+        if wanted(focused):
+            return focused
+    raise AssertionError(f"never reached the wanted element; last: {focused}")
+
+
+def choose_with_arrows(page, name, value):
+    """Space checks the focused radio button, the arrow keys move the choice on."""
+    checked = f"document.querySelector('#q-1-1-1 input[name={name}]:checked')?.value"
+    page.keyboard.press("Space")
+    for _ in range(6):
+        if page.evaluate(checked) == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{name} never reached {value}: {page.evaluate(checked)}")
+
+
+def test_a_keyboard_user_scores_a_question_and_saves_it(page, live_server, world):
+    """Tab, Space, Enter and the arrow keys only: no clicks. The skip link comes first, the
+    focus is always visible, an error is summarised with a link to its field, and the save is
+    announced."""
+    from tests.browser.conftest import log_in
+    from tests.factories import PASSWORD
+
+    log_in(page, live_server, "eva", PASSWORD)
+    page.goto(f"{live_server.url}/evaluations/{world.draft.pk}/areas/1/")
+
+    # The skip link is the first stop and leads to the main content.
+    first = tab_to(page, lambda f: True)
+    assert "skip-link" in first["cls"], first
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    # Into question 1.1.1's first dimension: Space chooses the first level, arrows move on.
+    for dimension, level in (("system", "2"), ("scope", "1"), ("result", "3")):
+        tab_to(page, lambda f, d=dimension: f["inQuestion"] and f["name"] == f"level_{d}")
+        choose_with_arrows(page, f"level_{dimension}", level)
+
+    # Saved without a reason: refused, the error summary takes the focus and links the field.
+    tab_to(page, lambda f: f["inQuestion"] and f["tag"] == "button")
+    page.keyboard.press("Enter")
+    alert = page.locator("#q-1-1-1 [role=alert]")
+    alert.wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "alert"
+    assert not Score.objects.filter(evaluation=world.draft).exists()
+    assert page.get_attribute("#reason-q-1-1-1", "aria-describedby") == "reason-q-1-1-1-error"
+    assert check_page(page) == []  # the question with its errors meets WCAG too
+    tab_to(page, lambda f: f["tag"] == "a" and "#reason" not in f["text"] and f["inQuestion"])
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "reason-q-1-1-1"
+    page.keyboard.type("Planen er vedtatt, men lite kjent.")
+    tab_to(page, lambda f: f["inQuestion"] and f["tag"] == "button")
+    page.keyboard.press("Enter")
+
+    page.locator("#q-1-1-1 .notice.ok").wait_for()
+    page.wait_for_function(
+        "document.getElementById('live-region').textContent.trim().length > 0"
+    )
+    assert page.text_content("#live-region").strip() == "Lagret."
+    score = Score.objects.get(evaluation=world.draft, question__code="1.1.1")
+    assert score.levels == {"system": 2, "scope": 1, "result": 3}
+    assert score.reason == "Planen er vedtatt, men lite kjent."

@@ -60,11 +60,15 @@ def _distribution_chart(members, highlight, spec) -> str:
     label = highlight.name if highlight else ""
     key = (
         "distribution:"
-        + hashlib.sha256(repr((totals, marked, label, float(spec.max_points))).encode()).hexdigest()
+        + hashlib.sha256(
+            repr((totals, marked, label, float(spec.max_points), get_language())).encode()
+        ).hexdigest()
     )
     svg = cache.get(key)
     if svg is None:
-        svg = charts.distribution_chart(list(totals), marked, float(spec.max_points), label=label)
+        svg = charts.distribution_chart(
+            list(totals), marked, float(spec.max_points), label=label, language=get_language()
+        )
         cache.set(key, svg, 60 * 60)
     return svg
 

@@ -8,7 +8,7 @@ import math
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from kommunekompass.lib.charts import ACCENT, GROUP, INK, MUTED, RC, number, svg
+from kommunekompass.lib.charts import ACCENT, GROUP, INK, MUTED, RC, figures, number, svg
 
 
 def radar_chart(
@@ -49,7 +49,10 @@ def radar_chart(
             )
         axes.grid(color=MUTED, alpha=0.5)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
-        return svg(figure, "radar")
+        description = f"{name}: {figures(zip(labels, values), 0, language, ' %')}."
+        if averages:
+            description += f" {group_label}: {figures(zip(labels, averages), 0, language, ' %')}."
+        return svg(figure, "radar", description)
 
 
 def history_chart(
@@ -100,7 +103,8 @@ def history_chart(
         axes.axhline(maximum, color=MUTED, linewidth=0.8, linestyle=":")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_xlim(-0.6, max(len(years), 3) - 0.4)
-        return svg(figure, salt)
+        description = f"{figures(zip(years, points), 0, language)} (max {number(maximum, 0, language)})"
+        return svg(figure, salt, description)
 
 
 def ranking_chart(
@@ -155,4 +159,7 @@ def ranking_chart(
         low = min(totals) if totals else 0
         axes.set_ylim(max(0, low * 0.85 if len(totals) > 1 else 0), max(totals) * 1.12)
         axes.spines[["top", "right"]].set_visible(False)
-        return svg(figure, "ranking")
+        description = figures(zip(names, totals), 0, language)
+        if average is not None:
+            description += f"; {average_label}: {number(average, 0, language)}"
+        return svg(figure, "ranking", description)

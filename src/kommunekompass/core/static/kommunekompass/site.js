@@ -16,8 +16,9 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// 2. What an HTMX update says ("Saved.", "Not saved: ...") is read out by screen readers: the
-// swapped-in content's [role=status] and [role=alert] texts go to the page's live region.
+// 2. What an HTMX update says ("Saved.") is read out by screen readers: the swapped-in
+// content's [role=status] texts go to the page's live region (content swapped in is not
+// announced by itself; errors come as role=alert, which is).
 document.addEventListener("htmx:afterSwap", function (event) {
   var region = document.getElementById("live-region");
   var target = event.detail && event.detail.target;
@@ -27,7 +28,7 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var swapped = target.isConnected ? target : document.getElementById(target.id);
   var messages = [];
   if (swapped) {
-    swapped.querySelectorAll("[role=status], [role=alert]").forEach(function (element) {
+    swapped.querySelectorAll("[role=status]").forEach(function (element) {
       messages.push(element.textContent.trim());
     });
   }
@@ -35,6 +36,23 @@ document.addEventListener("htmx:afterSwap", function (event) {
   window.setTimeout(function () {
     region.textContent = messages.join(" ");
   }, 50);
+  // The keyboard focus was on the replaced content (its Save button): put it back there, or on
+  // the error summary, so a keyboard user does not start again from the top of the page.
+  if (swapped && focusWasInside) {
+    var alert = swapped.querySelector("[role=alert]");
+    var next = alert || swapped.querySelector("button[type=submit]") || swapped;
+    if (next === alert || next === swapped) {
+      next.setAttribute("tabindex", "-1");
+    }
+    next.focus();
+  }
+  focusWasInside = false;
+});
+
+var focusWasInside = false;
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail && event.detail.target;
+  focusWasInside = Boolean(target && target.contains(document.activeElement));
 });
 
 // 3. A table wider than its place scrolls inside its own box instead of making the page scroll
