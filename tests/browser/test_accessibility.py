@@ -11,6 +11,7 @@ as the first stop, a visible focus outline, errors announced and linked to their
 """
 
 import datetime
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +30,12 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE = Axe()
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# With KOMMUNEKOMPASS_A11Y_SCREENSHOTS=1 the test also saves these pages at both widths.
+SHOTS = {
+    ("evaluator", "scoring"): "a11y-scoring",
+    ("reviewer", "review"): "a11y-review",
+    ("anonymous", "public report"): "a11y-public-report",
+}
 
 
 def build_world():
@@ -103,7 +110,9 @@ def build_world():
     scores(w.nordhei_draft, ["1.1.1"], "Ok.")
     change_status(w.nordhei_draft, "submit", w.otto)
     w.comment = add_comment(
-        evaluation=w.nordhei_draft, user=w.rita, text="Hva bygger nivået på?",
+        evaluation=w.nordhei_draft,
+        user=w.rita,
+        text="Hva bygger nivået på?",
         question=questions["1.1.1"],
     )
 
@@ -291,9 +300,7 @@ def check_page(page) -> list[str]:
         problems.append(describe(violations))
     width = page.viewport_size["width"]
     if width <= 320:
-        scroll = page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]"
-        )
+        scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if scroll[0] > scroll[1]:
             wide = page.evaluate(
                 """() => Array.from(document.querySelectorAll('body *'))
@@ -315,18 +322,16 @@ def test_every_page_meets_wcag_21_aa_at_desktop_width_and_at_320_px(
             for kind, path in pages:
                 for width in (1280, 320):
                     page.set_viewport_size({"width": width, "height": 900})
-                    import time
-                    t0 = time.time()
                     response = page.goto(f"{live_server.url}{path}")
-                    print(f"LOAD {time.time() - t0:.2f} {width} {path}")
                     expected = {"error 403": 403, "error 404": 404}.get(kind, 200)
                     if response.status != expected:
                         failures.append(f"{role}: {kind} {path}: status {response.status}")
                         break
-                    import time
-                    t = time.time()
                     problems = check_page(page)
-                    print(f"TIMING {time.time() - t:.2f} {width} {path}")
+                    if os.environ.get("KOMMUNEKOMPASS_A11Y_SCREENSHOTS") and (role, kind) in SHOTS:
+                        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                        shot = SCREENSHOTS / f"{SHOTS[role, kind]}-{width}.png"
+                        page.screenshot(path=str(shot))
                     if problems:
                         failures.append(
                             f"{role}: {kind} {path} at {width} px:\n" + "\n".join(problems)
@@ -409,9 +414,7 @@ def test_a_keyboard_user_scores_a_question_and_saves_it(page, live_server, world
     page.keyboard.press("Enter")
 
     page.locator("#q-1-1-1 .notice.ok").wait_for()
-    page.wait_for_function(
-        "document.getElementById('live-region').textContent.trim().length > 0"
-    )
+    page.wait_for_function("document.getElementById('live-region').textContent.trim().length > 0")
     assert page.text_content("#live-region").strip() == "Lagret."
     score = Score.objects.get(evaluation=world.draft, question__code="1.1.1")
     assert score.levels == {"system": 2, "scope": 1, "result": 3}

@@ -62,7 +62,7 @@ def rounds_chart(
         axes.set_ylim(0, maximum * 1.08)
         axes.set_xlim(-0.5, max(len(years), 2) - 0.5)
         axes.spines[["top", "right"]].set_visible(False)
-        return svg(figure, "rounds", figures(zip(years, totals), 0, language))
+        return svg(figure, "rounds", figures(zip(years, totals, strict=True), 0, language))
 
 
 def distribution_chart(

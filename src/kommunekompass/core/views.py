@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from kommunekompass.core import accessibility
 from kommunekompass.evaluations.access import (
@@ -36,6 +37,7 @@ def home(request):
     )
 
 
+@require_safe
 def accessibility_statement(request):
     """The accessibility statement (tilgjengelighetserklæring), public like the reports."""
     return render(

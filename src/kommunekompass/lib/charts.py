@@ -51,8 +51,10 @@ def svg(figure: Figure, salt: str, description: str = "") -> str:
         title_id = f"{salt}-title"
         svg = re.sub(
             r"<svg([^>]*)>",
-            lambda m: f'<svg{m.group(1)} role="img" aria-labelledby="{title_id}">'
-            f'<title id="{title_id}">{html.escape(description)}</title>',
+            lambda m: (
+                f'<svg{m.group(1)} role="img" aria-labelledby="{title_id}">'
+                f'<title id="{title_id}">{html.escape(description)}</title>'
+            ),
             svg,
             count=1,
         )

@@ -49,9 +49,11 @@ def radar_chart(
             )
         axes.grid(color=MUTED, alpha=0.5)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
-        description = f"{name}: {figures(zip(labels, values), 0, language, ' %')}."
+        description = f"{name}: {figures(zip(labels, values, strict=True), 0, language, ' %')}."
         if averages:
-            description += f" {group_label}: {figures(zip(labels, averages), 0, language, ' %')}."
+            description += (
+                f" {group_label}: {figures(zip(labels, averages, strict=True), 0, language, ' %')}."
+            )
         return svg(figure, "radar", description)
 
 
@@ -103,7 +105,8 @@ def history_chart(
         axes.axhline(maximum, color=MUTED, linewidth=0.8, linestyle=":")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_xlim(-0.6, max(len(years), 3) - 0.4)
-        description = f"{figures(zip(years, points), 0, language)} (max {number(maximum, 0, language)})"
+        pairs = zip(years, points, strict=True)
+        description = f"{figures(pairs, 0, language)} (max {number(maximum, 0, language)})"
         return svg(figure, salt, description)
 
 
@@ -159,7 +162,7 @@ def ranking_chart(
         low = min(totals) if totals else 0
         axes.set_ylim(max(0, low * 0.85 if len(totals) > 1 else 0), max(totals) * 1.12)
         axes.spines[["top", "right"]].set_visible(False)
-        description = figures(zip(names, totals), 0, language)
+        description = figures(zip(names, totals, strict=True), 0, language)
         if average is not None:
             description += f"; {average_label}: {number(average, 0, language)}"
         return svg(figure, "ranking", description)
