@@ -123,6 +123,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms start with an error summary linked to the fields (WCAG 3.3.1).
+FORM_RENDERER = "kommunekompass.lib.forms.FormRenderer"
+
 # Four eyes: an evaluation is published by someone on its team or a named reviewer other than
 # the person who sent it to review. "0" lets the submitter publish alone (the published version
 # then says so).

@@ -419,3 +419,25 @@ def test_a_keyboard_user_scores_a_question_and_saves_it(page, live_server, world
     score = Score.objects.get(evaluation=world.draft, question__code="1.1.1")
     assert score.levels == {"system": 2, "scope": 1, "result": 3}
     assert score.reason == "Planen er vedtatt, men lite kjent."
+
+
+def test_the_menu_folds_at_320_px_and_opens_with_the_keyboard(page, live_server, world):
+    from tests.browser.conftest import log_in
+    from tests.factories import PASSWORD
+
+    log_in(page, live_server, "eva", PASSWORD)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}/")
+    toggle = page.locator(".menu-toggle")
+    menu = page.locator("#site-menu")
+    assert toggle.is_visible() and not menu.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    tab_to(page, lambda f: "menu-toggle" in f["cls"])
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true" and menu.is_visible()
+    tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "Evalueringer")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/evaluations/")
+    # At desktop width the menu is always open and the button is gone.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert menu.is_visible() and not toggle.is_visible()
