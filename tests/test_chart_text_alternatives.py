@@ -45,3 +45,19 @@ def test_the_distribution_counts_the_totals_in_each_fifth_of_the_scale():
 def test_text_in_a_title_is_escaped():
     svg = radar_chart(["A<b>"], [10.0], None, name="X & Y", group_label="")
     assert "X &amp; Y: A&lt;b&gt; 10 %." in svg
+
+
+def test_the_indicator_chart_lists_measurements_baseline_target_and_direction():
+    from kommunekompass.improvement.charts import indicator_chart
+
+    svg = indicator_chart(
+        [("2026-09", 7.2), ("2026-10", 6.9)],
+        baseline=7.8,
+        target=6.5,
+        unit="%",
+        higher_is_better=False,
+        language="en",
+    )
+    assert title_of(svg) == (
+        "2026-09 7.2 %; 2026-10 6.9 %; Baseline: 7.8; Target: 6.5; Lower is better"
+    )

@@ -294,6 +294,8 @@ def describe(violations) -> str:
 def check_page(page) -> list[str]:
     """axe's WCAG 2.1 A/AA violations of the page as it stands, and sideways scrolling."""
     problems = []
+    # Resize events are dispatched before the next animation frame: let the page settle.
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     results = AXE.run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
     if violations:
@@ -320,13 +322,15 @@ def test_every_page_meets_wcag_21_aa_at_desktop_width_and_at_320_px(
         page = open_as(browser, live_server, USERNAMES.get(role))
         try:
             for kind, path in pages:
+                page.set_viewport_size({"width": 1280, "height": 900})
+                response = page.goto(f"{live_server.url}{path}")
+                expected = {"error 403": 403, "error 404": 404}.get(kind, 200)
+                if response.status != expected:
+                    failures.append(f"{role}: {kind} {path}: status {response.status}")
+                    continue
+                # The same page narrowed to 320 px: the layout reflows, no new request needed.
                 for width in (1280, 320):
                     page.set_viewport_size({"width": width, "height": 900})
-                    response = page.goto(f"{live_server.url}{path}")
-                    expected = {"error 403": 403, "error 404": 404}.get(kind, 200)
-                    if response.status != expected:
-                        failures.append(f"{role}: {kind} {path}: status {response.status}")
-                        break
                     problems = check_page(page)
                     if os.environ.get("KOMMUNEKOMPASS_A11Y_SCREENSHOTS") and (role, kind) in SHOTS:
                         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
