@@ -19,9 +19,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from kommunekompass.evaluations.models import Score
-from tests.browser.conftest import CHROMIUM  # noqa: F401 - the same browser set-up
 from tests.conftest import make_world, shipped
 from tests.factories import make_user
 from tests.improvement_world import make_programme
@@ -418,8 +418,8 @@ def test_a_keyboard_user_scores_a_question_and_saves_it(page, live_server, world
     page.keyboard.press("Enter")
 
     page.locator("#q-1-1-1 .notice.ok").wait_for()
-    page.wait_for_function("document.getElementById('live-region').textContent.trim().length > 0")
-    assert page.text_content("#live-region").strip() == "Lagret."
+    # The save is read out: its message goes to the page's live region.
+    expect(page.locator("#live-region")).to_have_text("Lagret.")
     score = Score.objects.get(evaluation=world.draft, question__code="1.1.1")
     assert score.levels == {"system": 2, "scope": 1, "result": 3}
     assert score.reason == "Planen er vedtatt, men lite kjent."
