@@ -95,10 +95,15 @@ class World:
 
 @pytest.fixture
 def world(db, kommunekompass_framework):
+    return make_world(kommunekompass_framework)
+
+
+def make_world(framework):
+    """The World of the `world` fixture, as a plain function (for module-scoped data)."""
     from tests.factories import make_evaluation, make_municipality, make_user
 
     w = World()
-    w.framework = kommunekompass_framework
+    w.framework = framework
     w.fjordvik = make_municipality("Fjordvik kommune", "9901")
     w.nordhei = make_municipality("Nordhei kommune", "9902")
     w.admin = make_user("admin", superuser=True)

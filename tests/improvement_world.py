@@ -35,7 +35,11 @@ def programme(world, frozen_today):
     """world + Fjordvik's programme: a project leader and a steering-group member with
     accounts, a weakness of the published 2023 evaluation, a project answering it, with a
     decision point, an overdue milestone, a risk and a sick-leave indicator off target."""
-    w = world
+    return make_programme(world)
+
+
+def make_programme(w):
+    """The `programme` fixture's data on a World, as a plain function (for module scope)."""
     area = FocusArea.objects.get(framework=w.framework, code="8")
     w.weakness = Finding.objects.create(
         evaluation=w.published, focus_area=area, kind="weakness", text="For høyt sykefravær"

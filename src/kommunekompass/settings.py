@@ -21,6 +21,8 @@ KOMMUNEKOMPASS_SMTP_TLS       "1": STARTTLS (default), "ssl": TLS from the start
 KOMMUNEKOMPASS_MAIL_FROM      the sender of every mail (Kommunekompass <kommunekompass@localhost>)
 KOMMUNEKOMPASS_SITE_URL       the address people open the app at, for links in mails sent by
                               `kommunekompass send-reminders` (http://127.0.0.1:8000)
+KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT  e-mail address for feedback on accessibility, shown in
+                              the accessibility statement at /accessibility/ (default: none)
 DATABASE_URL                  e.g. postgres://user:pass@127.0.0.1:5432/kommunekompass;
                               unset means SQLite in the data dir
 """
@@ -137,10 +139,19 @@ TEMPLATES = [
     },
 ]
 
+# Forms start with an error summary linked to the fields (WCAG 3.3.1).
+FORM_RENDERER = "kommunekompass.lib.forms.FormRenderer"
+
 # Four eyes: an evaluation is published by someone on its team or a named reviewer other than
 # the person who sent it to review. "0" lets the submitter publish alone (the published version
 # then says so).
 KOMMUNEKOMPASS_FOUR_EYES = _flag("KOMMUNEKOMPASS_FOUR_EYES", "1")
+
+# The e-mail address for feedback on accessibility, shown in the accessibility statement
+# (/accessibility/), as the Norwegian regulation on universal design of ICT asks.
+KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT = os.environ.get(
+    "KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT", ""
+).strip()
 
 # SQLite in WAL mode with immediate transactions and a busy timeout: readers never block the
 # writer, and concurrent writers wait their turn instead of failing with "database is locked".

@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from kommunekompass.lib.charts import ACCENT, INK, MUTED, RC, number, svg
+from kommunekompass.lib.charts import ACCENT, INK, MUTED, RC, figures, number, svg
 
 
 def rounds_chart(
@@ -66,11 +67,16 @@ def rounds_chart(
         axes.set_ylim(0, maximum * 1.08)
         axes.set_xlim(-0.5, max(len(years), 2) - 0.5)
         axes.spines[["top", "right"]].set_visible(False)
-        return svg(figure, "rounds")
+        return svg(figure, "rounds", figures(zip(years, totals, strict=True), 0, language))
 
 
 def distribution_chart(
-    totals: list[float], highlight: float | None, maximum: float, *, label: str = ""
+    totals: list[float],
+    highlight: float | None,
+    maximum: float,
+    *,
+    label: str = "",
+    language: str = "nb",
 ) -> str:
     """How the group's totals spread (a histogram), with one municipality's total marked."""
     with rc_context(RC):
@@ -94,7 +100,19 @@ def distribution_chart(
             )
         axes.set_xlim(0, maximum)
         axes.spines[["top", "right"]].set_visible(False)
-        return svg(figure, "distribution")
+        # The text alternative: how many totals fall in each fifth of the scale, and the mark.
+        fifths = [maximum * i / 5 for i in range(6)]
+        counts = [
+            sum(1 for t in totals if low <= t < high or (high == maximum and t == maximum))
+            for low, high in zip(fifths, fifths[1:], strict=False)
+        ]
+        description = "; ".join(
+            f"{number(low, 0, language)}–{number(high, 0, language)}: {count}"
+            for low, high, count in zip(fifths, fifths[1:], counts, strict=False)
+        )
+        if highlight is not None and label:
+            description += f"; {label}"
+        return svg(figure, "distribution", description)
 
 
 def cached_distribution_chart(members, highlight, max_points) -> str:
@@ -105,12 +123,17 @@ def cached_distribution_chart(members, highlight, max_points) -> str:
     totals = tuple(sorted(float(m.total) for m in members))
     marked = float(highlight.total) if highlight else None
     label = highlight.name if highlight else ""
+    language = get_language() or "nb"
     key = (
         "distribution:"
-        + hashlib.sha256(repr((totals, marked, label, float(max_points))).encode()).hexdigest()
+        + hashlib.sha256(
+            repr((totals, marked, label, float(max_points), language)).encode()
+        ).hexdigest()
     )
     chart = cache.get(key)
     if chart is None:
-        chart = distribution_chart(list(totals), marked, float(max_points), label=label)
+        chart = distribution_chart(
+            list(totals), marked, float(max_points), label=label, language=language
+        )
         cache.set(key, chart, 60 * 60)
     return chart

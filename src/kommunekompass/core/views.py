@@ -4,8 +4,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from kommunekompass.comparisons.access import may_define_groups
+from kommunekompass.core import accessibility
 from kommunekompass.core.home import front_comparison, home_context, published_municipalities
 from kommunekompass.evaluations.access import is_evaluator
 from kommunekompass.frameworks.models import Framework
@@ -46,6 +48,21 @@ def front_page(request):
             "search": search,
             "page": published_municipalities(search, request.GET.get("page")),
             "comparison": front_comparison(),
+        },
+    )
+
+
+@require_safe
+def accessibility_statement(request):
+    """The accessibility statement (tilgjengelighetserklæring), public like the reports."""
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "criteria": accessibility.criteria_by_status(),
+            "criteria_count": len(accessibility.CRITERIA),
+            "last_checked": accessibility.LAST_CHECKED,
+            "contact": settings.KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT,
         },
     )
 

@@ -14,7 +14,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kommunekompass.lib.charts import ACCENT, INK, MUTED, RC, number, svg
+from kommunekompass.lib.charts import ACCENT, INK, MUTED, RC, figures, number, svg
 
 TARGET = "#1e7b4c"  # the report's green (strengths)
 
@@ -134,4 +134,8 @@ def indicator_chart(
         )
         axes.grid(axis="y", color=MUTED, alpha=0.3, linewidth=0.6)
         axes.spines[["top", "right"]].set_visible(False)
-        return svg(figure, salt)
+        # The text alternative: every measurement, the baseline and the target, the direction.
+        parts = [figures(zip(labels, values, strict=True), decimals, language, unit=f" {unit}")]
+        parts += [f"{label}: {number(value, decimals, language)}" for value, label, _c in drawn]
+        parts.append(_("Higher is better") if higher_is_better else _("Lower is better"))
+        return svg(figure, salt, "; ".join(part for part in parts if part))

@@ -4,6 +4,7 @@ searched). No database access."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -41,7 +42,9 @@ def png(figure: Figure, dpi: int = 150) -> bytes:
     return buffer.getvalue()
 
 
-def svg(figure: Figure, salt: str) -> str:
+def svg(figure: Figure, salt: str, description: str = "") -> str:
+    """The figure as inline SVG. `description` is its text alternative with the figures (WCAG
+    1.1.1): the SVG becomes one image (role="img") named by a <title> that holds it."""
     buffer = io.StringIO()
     with rc_context({**RC, "svg.hashsalt": salt}):
         # No bbox_inches="tight": it draws the figure twice. Margins are set per chart instead.
@@ -53,4 +56,21 @@ def svg(figure: Figure, salt: str) -> str:
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{salt}-\1)", svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{salt}-\1"', svg)
     # Let the page size the chart: keep the viewBox, drop the fixed width and height.
-    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+    svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+    if description:
+        title_id = f"{salt}-title"
+        svg = re.sub(
+            r"<svg([^>]*)>",
+            lambda m: (
+                f'<svg{m.group(1)} role="img" aria-labelledby="{title_id}">'
+                f'<title id="{title_id}">{html.escape(description)}</title>'
+            ),
+            svg,
+            count=1,
+        )
+    return svg
+
+
+def figures(pairs, decimals: int, language: str, unit: str = "") -> str:
+    """'label value unit; label value unit' for a chart's text alternative."""
+    return "; ".join(f"{label} {number(value, decimals, language)}{unit}" for label, value in pairs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.renderers import DjangoTemplates
 
 from kommunekompass.lib.text import refuse_control_characters
 
@@ -29,3 +30,17 @@ class RefuseControlCharacters:
                 if not isinstance(validator, ProhibitNullCharactersValidator)
             ] + [refuse_control_characters]
         super().full_clean()
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer, with forms drawn as <div>s (`{{ form }}` and `form.as_div`) after an
+    error summary that links each error to its field (the template is the web layer's:
+    kommunekompass/forms/div.html, Django's div.html with the summary on top)."""
+
+    DIV = "kommunekompass/forms/div.html"
+    form_template_name = DIV
+
+    def get_template(self, template_name):
+        if template_name == "django/forms/div.html":
+            template_name = self.DIV
+        return super().get_template(template_name)

@@ -14,7 +14,7 @@ import textwrap
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from kommunekompass.lib.charts import ACCENT, GROUP, INK, MUTED, RC, number, svg
+from kommunekompass.lib.charts import ACCENT, GROUP, INK, MUTED, RC, figures, number, svg
 
 # Radar labels: wrapped to this many characters a line, in this size (points). The chart is
 # printed about 150 mm wide (a scale of 0.85), so 10 pt labels print at about 8.5 pt.
@@ -78,7 +78,12 @@ def radar_chart(labels, values, averages, *, name, group_label, language="nb") -
     figure = radar_figure(
         labels, values, averages, name=name, group_label=group_label, language=language
     )
-    return svg(figure, "radar")
+    description = f"{name}: {figures(zip(labels, values, strict=True), 0, language, ' %')}."
+    if averages:
+        description += (
+            f" {group_label}: {figures(zip(labels, averages, strict=True), 0, language, ' %')}."
+        )
+    return svg(figure, "radar", description)
 
 
 def history_figure(
@@ -133,7 +138,9 @@ def history_figure(
 
 def history_chart(years, points, current, maximum, *, salt, versions=None, language="nb") -> str:
     figure = history_figure(years, points, current, maximum, versions=versions, language=language)
-    return svg(figure, salt)
+    pairs = zip(years, points, strict=True)
+    description = f"{figures(pairs, 0, language)} (max {number(maximum, 0, language)})"
+    return svg(figure, salt, description)
 
 
 # The ranking: one bar a municipality, named, its axis from 0. Its height grows with the group.
@@ -212,4 +219,7 @@ def ranking_chart(names, totals, highlight, average, *, average_label, language=
     figure = ranking_figure(
         names, totals, highlight, average, average_label=average_label, language=language
     )
-    return svg(figure, "ranking")
+    description = figures(zip(names, totals, strict=True), 0, language)
+    if average is not None:
+        description += f"; {average_label}: {number(average, 0, language)}"
+    return svg(figure, "ranking", description)

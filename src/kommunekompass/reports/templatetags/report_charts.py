@@ -39,7 +39,11 @@ def is_unscored(node) -> bool:
 @register.filter
 def labelled_svg(svg: str, label: str):
     """An inline <svg> chart that assistive technology reads as one image with `label` as its
-    text (role="img", aria-label, and a <title> for those that read it)."""
+    text (role="img", aria-label, and a <title> for those that read it). A chart that already
+    carries its figures as a text alternative (lib.charts.svg with a description) keeps them,
+    after the label."""
+    import re
+
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
@@ -47,5 +51,11 @@ def labelled_svg(svg: str, label: str):
         return ""
     text = escape(label or "")
     opening_end = svg.index(">", svg.index("<svg")) + 1
-    opening = svg[:opening_end].replace("<svg", f'<svg role="img" aria-label="{text}"', 1)
-    return mark_safe(f"{opening}<title>{text}</title>{svg[opening_end:]}")  # noqa: S308
+    opening, rest = svg[:opening_end], svg[opening_end:]
+    described = re.match(r'<title id="[^"]*">(.*?)</title>', rest, re.S)
+    if 'role="img"' in opening and described:
+        opening = re.sub(r' role="img" aria-labelledby="[^"]*"', "", opening, count=1)
+        rest = rest[described.end() :]
+        text = f"{text}: {described.group(1)}" if text else described.group(1)
+    opening = opening.replace("<svg", f'<svg role="img" aria-label="{text}"', 1)
+    return mark_safe(f"{opening}<title>{text}</title>{rest}")  # noqa: S308
