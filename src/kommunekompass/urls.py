@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.views.generic import RedirectView
 from django.urls import include, path
 
 from kommunekompass.core import views as core_views
+from kommunekompass.sso import views as sso_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,11 +16,14 @@ urlpatterns = [
     path("imports/", include("kommunekompass.imports.urls")),
     path("improvement/", include("kommunekompass.improvement.urls")),
     path("forecasts/", include("kommunekompass.forecasts.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("accounts/sso/", include("kommunekompass.sso.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kommunekompass.people.account_urls")),
     path("people/", include("kommunekompass.people.urls")),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
+    # One login page for everyone: the admin's own would bypass single sign-on.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     # The JSON API (/api/), API tokens (/accounts/api-tokens/) and open data (/open-data/).
     path("", include("kommunekompass.api.urls")),

@@ -1,0 +1,145 @@
+"""Signing in with an OpenID provider: the start (a redirect to the provider, with state,
+nonce, PKCE and the requested assurance level) and the callback (Authlib checks the state,
+fetches the tokens and verifies the ID token; then services.sign_in finds the account).
+
+Whatever fails is shown in words on the page and logged: the provider's error and
+error_description, or what failed in the verification."""
+
+import logging
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client import MismatchingStateError
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from joserfc.errors import JoseError
+
+from kommunekompass.sso import client as clients
+from kommunekompass.sso import services
+
+log = logging.getLogger("kommunekompass.sso")
+
+SESSION_NEXT = "sso:next"
+SESSION_INVITATION = "sso:invitation"
+
+
+class LoginView(auth_views.LoginView):
+    """The login page: a button per configured provider, and the password form unless
+    KOMMUNEKOMPASS_LOCAL_LOGIN=0 switched local passwords off."""
+
+    def post(self, request, *args, **kwargs):
+        if not settings.LOCAL_LOGIN:
+            raise PermissionDenied("Local passwords are switched off.")
+        return super().post(request, *args, **kwargs)
+
+
+def _safe_next(request, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+def _failed(request, provider, reason: str, error: str = "", description: str = ""):
+    log.warning(
+        "Sign-in with %s failed: %s%s%s",
+        provider.name,
+        reason,
+        f" error={error}" if error else "",
+        f" error_description={description}" if description else "",
+    )
+    context = {"provider": provider, "reason": reason, "error": error, "description": description}
+    return render(request, "sso/failed.html", context, status=400)
+
+
+@never_cache
+def start(request, name):
+    provider = clients.provider_named(name)
+    request.session[SESSION_NEXT] = _safe_next(request, request.GET.get("next", ""))
+    invitation = request.GET.get("invitation", "")
+    if invitation:
+        request.session[SESSION_INVITATION] = invitation[:100]
+    else:
+        request.session.pop(SESSION_INVITATION, None)
+    redirect_uri = request.build_absolute_uri(reverse("sso:callback", args=[provider.name]))
+    params = dict(provider.auth_params)
+    if provider.acr_values:
+        params["acr_values"] = " ".join(provider.acr_values)
+    try:
+        clients.load_metadata(provider)
+        return clients.client_for(provider).authorize_redirect(request, redirect_uri, **params)
+    except (requests.RequestException, ValueError, clients.DiscoveryError) as error:
+        clients.client_for.cache_clear()
+        return _failed(request, provider, _("The provider could not be reached: %s") % error)
+
+
+@never_cache
+def callback(request, name):
+    provider = clients.provider_named(name)
+    client = clients.client_for(provider)
+    try:
+        token = client.authorize_access_token(request)
+    except MismatchingStateError:
+        return _failed(
+            request,
+            provider,
+            _(
+                "The answer from the provider does not belong to a sign-in started here "
+                "(unknown or reused state). Please start again."
+            ),
+            error="mismatching_state",
+        )
+    except AuthlibBaseError as error:
+        return _failed(
+            request,
+            provider,
+            _("The provider refused the sign-in."),
+            error=error.error or "",
+            description=error.description or "",
+        )
+    except JoseError as error:
+        return _failed(
+            request,
+            provider,
+            _("The provider's ID token could not be verified."),
+            error=error.error,
+            description=error.description or str(error),
+        )
+    except requests.RequestException as error:
+        return _failed(request, provider, _("The provider could not be reached: %s") % error)
+    claims = token.get("userinfo")
+    if not claims:
+        return _failed(request, provider, _("The provider sent no ID token."))
+    accepted_acr = provider.accepted_acr()
+    if accepted_acr and claims.get("acr") not in accepted_acr:
+        return _failed(
+            request,
+            provider,
+            _("The sign-in's assurance level (acr %(acr)s) is not the one asked for (%(asked)s).")
+            % {"acr": claims.get("acr") or "-", "asked": " ".join(provider.acr_values)},
+            error="acr",
+        )
+    invitation = request.session.pop(SESSION_INVITATION, None)
+    next_url = request.session.pop(SESSION_NEXT, "")
+    try:
+        account = services.sign_in(provider=provider, claims=claims, invitation_token=invitation)
+    except services.NotSetUp as reason:
+        log.warning(
+            "Sign-in with %s: subject %s of %s is not set up here (%s)",
+            provider.name,
+            claims["sub"],
+            claims["iss"],
+            reason,
+        )
+        return render(request, "sso/not_set_up.html", {"provider": provider}, status=403)
+    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    log.info("Signed in with %s: account %s, acr=%s", provider.name, account.pk, claims.get("acr"))
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)
