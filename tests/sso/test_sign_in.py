@@ -2,20 +2,18 @@
 invitation, then by subject; PKCE and acr_values; a tampered state, a wrong nonce, an unknown
 subject, the provider's error; linking by a verified e-mail only where allowed."""
 
-import datetime
 import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from kommunekompass.people.invitations import new_token, token_hash
-from kommunekompass.people.models import AccountEvent, Invitation
+from kommunekompass.people.models import AccountEvent
 from kommunekompass.sso.client import client_for
 from kommunekompass.sso.models import Identity
-from tests.factories import make_municipality, make_user
+from tests.factories import make_user
+from tests.sso.accounts import invited_account
 from tests.sso.oidc_provider import (
     PUBLIC_CLIENT_ID,
     follow_provider,
@@ -63,27 +61,6 @@ def back_to_app(client, callback_url, **replace):
 
 def sign_in(client, issuer, login, query="", **replace):
     return back_to_app(client, follow_provider(start(client, query), issuer, login), **replace)
-
-
-def invited_account(email="anna@fjordvik.example"):
-    fjordvik = make_municipality()
-    coordinator = make_user("coordinator", coordinator_of=fjordvik)
-    account = User.objects.create_user("anna", email=email)
-    account.set_unusable_password()
-    account.save()
-    token = new_token()
-    now = timezone.now()
-    invitation = Invitation.objects.create(
-        municipality=fjordvik,
-        user=account,
-        email=email,
-        role="reader",
-        invited_by=coordinator,
-        token_hash=token_hash(token),
-        created_at=now,
-        expires_at=now + datetime.timedelta(days=7),
-    )
-    return account, invitation, token
 
 
 def logged_in_user(client):

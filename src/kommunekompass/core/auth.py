@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 class LoginThrottleBackend(AxesStandaloneBackend):
     """Refuses every login, right password or not, while the user name or the address is
     locked out (settings: AXES_*), and every password while KOMMUNEKOMPASS_LOCAL_LOGIN=0.
-    The login page and the admin's pass the request; a login without one (the shell, the test client's `login()`) has no address and is not throttled."""
+    The login page and the admin's pass the request; a login without one (the shell, the
+    test client's `login()`) has no address and is not throttled."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not settings.LOCAL_LOGIN:
