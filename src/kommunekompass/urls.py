@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kommunekompass.core import views as core_views
 from kommunekompass.sso import views as sso_views
@@ -22,8 +21,7 @@ urlpatterns = [
     path("accounts/", include("kommunekompass.people.account_urls")),
     path("people/", include("kommunekompass.people.urls")),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
-    # One login page for everyone: the admin's own would bypass single sign-on.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", sso_views.admin_login),
     path("admin/", admin.site.urls),
     # The JSON API (/api/), API tokens (/accounts/api-tokens/) and open data (/open-data/).
     path("", include("kommunekompass.api.urls")),

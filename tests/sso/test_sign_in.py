@@ -219,3 +219,24 @@ def test_an_unknown_provider_is_not_found(db, client, provider):
 def test_a_callback_without_a_started_sign_in_is_refused(db, client, english, provider):
     response = client.get("/accounts/sso/test/callback/?code=x&state=y")
     assert response.status_code == 400 and "mismatching_state" in response.content.decode()
+
+
+def test_a_person_logged_in_here_links_the_provider_from_their_preferences(
+    db, client, english, provider, issuer
+):
+    kari = make_user("kari")
+    client.force_login(kari)
+    page = client.get("/people/preferences/").content.decode()
+    assert 'href="/accounts/sso/test/?next=/people/preferences/"' in page
+    assert "Link Test ID to your account" in page
+    response = sign_in(client, issuer, "kari-sub", "?next=/people/preferences/")
+    assert response.status_code == 302 and response["Location"] == "/people/preferences/"
+    identity = Identity.objects.get()
+    assert (identity.user, identity.subject, identity.linked_by) == (kari, "kari-sub", "signed_in")
+    page = client.get("/people/preferences/").content.decode()
+    assert "You sign in with: Test ID" in page and "Link Test ID" not in page
+    # Nobody else's subject can be taken over: a subject linked to kari stays kari's.
+    other = make_user("other")
+    client.force_login(other)
+    assert sign_in(client, issuer, "kari-sub").status_code == 403
+    assert Identity.objects.get().user == kari

@@ -1,8 +1,9 @@
 """Single sign-on: which account a provider's subject signs in to.
 
 An account is found by the provider's issuer and subject (the ID token's `iss` and `sub`),
-never by an e-mail address. The link is made on the first sign-in through an invitation, or,
-where a provider's settings allow it, through an e-mail address the provider says it verified.
+never by an e-mail address. The link is made on the first sign-in: by a person already logged
+in here, through an invitation, or, where a provider's settings allow it, through an e-mail
+address the provider says it verified.
 Roles stay in the app (evaluations.Membership and the rest).
 """
 
@@ -35,7 +36,7 @@ class Identity(models.Model):
                 name="sso_identity_not_blank",
             ),
             models.CheckConstraint(
-                condition=models.Q(linked_by__in=["invitation", "verified_email"]),
+                condition=models.Q(linked_by__in=["signed_in", "invitation", "verified_email"]),
                 name="sso_identity_linked_by_valid",
             ),
         ]

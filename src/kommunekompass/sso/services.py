@@ -34,9 +34,10 @@ def _account_by_verified_email(provider: Provider, claims):
     return accounts[0] if len(accounts) == 1 else None
 
 
-def sign_in(*, provider: Provider, claims, invitation_token: str | None = None):
+def sign_in(*, provider: Provider, claims, invitation_token: str | None = None, current_user=None):
     """The account that the ID token's issuer and subject sign in to. The first time, the
-    subject is linked to the invited account (the invitation is used up) or, if allowed, to
+    subject is linked to the account of the person already logged in here (`current_user`,
+    who proved both), to the invited account (the invitation is used up) or, if allowed, to
     the account with the verified e-mail address. Raises NotSetUp otherwise."""
     issuer, subject = claims["iss"], claims["sub"]
     now = timezone.now()
@@ -48,13 +49,17 @@ def sign_in(*, provider: Provider, claims, invitation_token: str | None = None):
             .first()
         )
         if identity is not None:
+            if current_user is not None and identity.user_id != current_user.pk:
+                raise NotSetUp("the subject is linked to another account")
             if not identity.user.is_active:
                 raise NotSetUp("the account is deactivated")
             identity.last_sign_in_at = now
             identity.save(update_fields=["last_sign_in_at"])
             return identity.user
         account, linked_by = None, ""
-        if invitation_token:
+        if current_user is not None and current_user.is_active:
+            account, linked_by = current_user, "signed_in"
+        if account is None and invitation_token:
             account, linked_by = (
                 people.accept_invitation_by_sign_in(token=invitation_token),
                 "invitation",

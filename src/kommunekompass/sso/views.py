@@ -11,6 +11,7 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
@@ -38,6 +39,15 @@ class LoginView(auth_views.LoginView):
         if not settings.LOCAL_LOGIN:
             raise PermissionDenied("Local passwords are switched off.")
         return super().post(request, *args, **kwargs)
+
+
+def admin_login(request):
+    """The admin's login form while local passwords are on; otherwise the login page with
+    the providers' buttons (the admin's form would only be refused)."""
+    if settings.LOCAL_LOGIN:
+        return admin.site.login(request)
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("login") + (f"?{query}" if query else ""))
 
 
 def _safe_next(request, value: str) -> str:
@@ -130,7 +140,12 @@ def callback(request, name):
     invitation = request.session.pop(SESSION_INVITATION, None)
     next_url = request.session.pop(SESSION_NEXT, "")
     try:
-        account = services.sign_in(provider=provider, claims=claims, invitation_token=invitation)
+        account = services.sign_in(
+            provider=provider,
+            claims=claims,
+            invitation_token=invitation,
+            current_user=request.user if request.user.is_authenticated else None,
+        )
     except services.NotSetUp as reason:
         log.warning(
             "Sign-in with %s: subject %s of %s is not set up here (%s)",
