@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Identity(models.Model):
@@ -19,7 +20,7 @@ class Identity(models.Model):
     )
     provider = models.CharField(_("provider"), max_length=40)
     issuer = models.CharField(_("issuer"), max_length=500)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(pgettext_lazy("single sign-on", "subject"), max_length=255)
     linked_at = models.DateTimeField(_("linked"), default=timezone.now)
     linked_by = models.CharField(_("linked by"), max_length=40)
     last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
