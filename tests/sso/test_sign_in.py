@@ -240,3 +240,35 @@ def test_a_person_logged_in_here_links_the_provider_from_their_preferences(
     client.force_login(other)
     assert sign_in(client, issuer, "kari-sub").status_code == 403
     assert Identity.objects.get().user == kari
+
+
+def test_a_replayed_answer_is_refused(db, client, english, provider, issuer):
+    account, _invitation, token = invited_account()
+    callback = follow_provider(start(client, f"?invitation={token}"), issuer, "anna")
+    assert back_to_app(client, callback).status_code == 302
+    client.logout()
+    response = back_to_app(client, callback)
+    assert response.status_code == 400 and "mismatching_state" in response.content.decode()
+    assert logged_in_user(client) is None
+
+
+def test_a_discovery_document_of_another_issuer_is_refused(
+    db, client, english, settings, issuer, caplog
+):
+    settings.OIDC_PROVIDERS = provider_settings(
+        f"{issuer}/impostor", discovery_url=f"{issuer}/.well-known/openid-configuration"
+    )
+    with caplog.at_level(logging.WARNING, logger="kommunekompass.sso"):
+        response = client.get("/accounts/sso/test/")
+    page = response.content.decode()
+    assert response.status_code == 400 and "discovery document is not valid" in page
+    assert "/impostor" in page and "names the issuer" in caplog.text
+    client_for.cache_clear()
+
+
+def test_a_provider_that_does_not_answer_is_named(db, client, english, settings):
+    settings.OIDC_PROVIDERS = provider_settings("http://127.0.0.1:9")  # nothing listens there
+    response = client.get("/accounts/sso/test/")
+    assert response.status_code == 400
+    assert "The provider could not be reached" in response.content.decode()
+    client_for.cache_clear()

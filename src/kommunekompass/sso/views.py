@@ -86,7 +86,11 @@ def start(request, name):
     try:
         clients.load_metadata(provider)
         return clients.client_for(provider).authorize_redirect(request, redirect_uri, **params)
-    except (requests.RequestException, ValueError, clients.DiscoveryError) as error:
+    except clients.DiscoveryError as error:
+        return _failed(
+            request, provider, _("The provider's discovery document is not valid: %s") % error
+        )
+    except (requests.RequestException, ValueError) as error:
         clients.client_for.cache_clear()
         return _failed(request, provider, _("The provider could not be reached: %s") % error)
 
