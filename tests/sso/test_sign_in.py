@@ -272,3 +272,28 @@ def test_a_provider_that_does_not_answer_is_named(db, client, english, settings)
     assert response.status_code == 400
     assert "The provider could not be reached" in response.content.decode()
     client_for.cache_clear()
+
+
+def test_an_id_token_signed_with_another_key_is_refused(db, client, english, provider, issuer):
+    """The provider signs with its key; the app checks against keys published under the same
+    key id but of another key pair (as if the token came from someone else)."""
+    from joserfc.jwk import RSAKey
+
+    account, invitation, token = invited_account()
+    authorize_url = start(client, f"?invitation={token}")
+    app = client_for(provider)
+    published = app.fetch_jwk_set()["keys"]
+    others = [
+        {**RSAKey.generate_key(2048).as_dict(private=False), "kid": key["kid"], "use": "sig"}
+        for key in published
+        if key["kty"] == "RSA"
+    ]
+    assert others
+    app.server_metadata["jwks"] = {"keys": others}
+    response = back_to_app(client, follow_provider(authorize_url, issuer, "anna"))
+    page = response.content.decode()
+    assert response.status_code == 400 and "could not be verified" in page
+    assert "signature" in page
+    assert logged_in_user(client) is None and not Identity.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
