@@ -17,8 +17,9 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from joserfc.errors import JoseError
 
@@ -58,15 +59,31 @@ def _safe_next(request, value: str) -> str:
     return ""
 
 
-def _failed(request, provider, reason: str, error: str = "", description: str = ""):
+def _one_line(text: str, limit: int = 500) -> str:
+    """A provider's text, for the page and the log: one line, not too long."""
+    return " ".join(str(text or "").split())[:limit]
+
+
+def _failed(request, provider, reason, params=None, error: str = "", description: str = ""):
+    """The failure page: `reason` (a lazy translation, formatted with `params`) in the
+    person's language, logged in English with the provider's error and description."""
+    params = {key: _one_line(value) for key, value in (params or {}).items()}
+    error, description = _one_line(error, 100), _one_line(description)
+    with translation.override("en"):
+        logged = str(reason) % params if params else str(reason)
     log.warning(
         "Sign-in with %s failed: %s%s%s",
         provider.name,
-        reason,
+        logged,
         f" error={error}" if error else "",
         f" error_description={description}" if description else "",
     )
-    context = {"provider": provider, "reason": reason, "error": error, "description": description}
+    context = {
+        "provider": provider,
+        "reason": str(reason) % params if params else str(reason),
+        "error": error,
+        "description": description,
+    }
     return render(request, "sso/failed.html", context, status=400)
 
 
@@ -88,11 +105,19 @@ def start(request, name):
         return clients.client_for(provider).authorize_redirect(request, redirect_uri, **params)
     except clients.DiscoveryError as error:
         return _failed(
-            request, provider, _("The provider's discovery document is not valid: %s") % error
+            request,
+            provider,
+            _("The provider's discovery document is not valid: %(problem)s"),
+            {"problem": error},
         )
     except (requests.RequestException, ValueError) as error:
         clients.client_for.cache_clear()
-        return _failed(request, provider, _("The provider could not be reached: %s") % error)
+        return _failed(
+            request,
+            provider,
+            _("The provider could not be reached: %(problem)s"),
+            {"problem": error},
+        )
 
 
 @never_cache
@@ -128,7 +153,12 @@ def callback(request, name):
             description=error.description or str(error),
         )
     except requests.RequestException as error:
-        return _failed(request, provider, _("The provider could not be reached: %s") % error)
+        return _failed(
+            request,
+            provider,
+            _("The provider could not be reached: %(problem)s"),
+            {"problem": error},
+        )
     claims = token.get("userinfo")
     if not claims:
         return _failed(request, provider, _("The provider sent no ID token."))
@@ -137,8 +167,8 @@ def callback(request, name):
         return _failed(
             request,
             provider,
-            _("The sign-in's assurance level (acr %(acr)s) is not the one asked for (%(asked)s).")
-            % {"acr": claims.get("acr") or "-", "asked": " ".join(provider.acr_values)},
+            _("The sign-in's assurance level (acr %(acr)s) is not the one asked for (%(asked)s)."),
+            {"acr": claims.get("acr") or "-", "asked": " ".join(provider.acr_values)},
             error="acr",
         )
     invitation = request.session.pop(SESSION_INVITATION, None)
