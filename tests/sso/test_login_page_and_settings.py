@@ -125,3 +125,14 @@ def test_with_local_login_on_passwords_still_work(db, client, providers):
     response = client.post("/accounts/login/", {"username": "kari", "password": PASSWORD})
     assert response.status_code == 302 and "_auth_user_id" in client.session
     assert client.get(reverse("password_change")).status_code == 200
+
+
+def test_the_check_names_a_set_up_in_which_nobody_can_log_in(settings):
+    from kommunekompass.sso.checks import sign_in_possible
+
+    settings.LOCAL_LOGIN, settings.OIDC_PROVIDERS = False, []
+    assert [error.id for error in sign_in_possible(None)] == ["sso.E001"]
+    settings.OIDC_PROVIDERS = providers_from_env(ENTRA_AND_IDPORTEN)
+    assert sign_in_possible(None) == []
+    settings.LOCAL_LOGIN, settings.OIDC_PROVIDERS = True, []
+    assert sign_in_possible(None) == []

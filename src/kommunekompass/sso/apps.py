@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class SsoConfig(AppConfig):
     name = "kommunekompass.sso"
     label = "sso"
     verbose_name = _("Single sign-on")
+
+    def ready(self):
+        from kommunekompass.sso.checks import sign_in_possible
+
+        checks.register(sign_in_possible)
