@@ -23,6 +23,9 @@ KOMMUNEKOMPASS_SITE_URL       the address people open the app at, for links in m
                               `kommunekompass send-reminders` (http://127.0.0.1:8000)
 KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT  e-mail address for feedback on accessibility, shown in
                               the accessibility statement at /accessibility/ (default: none)
+KOMMUNEKOMPASS_LOCAL_LOGIN    "0" switches local passwords off: sign in only through single sign-on
+KOMMUNEKOMPASS_OIDC_PROVIDERS comma-separated OpenID providers for single sign-on, each set by
+                              KOMMUNEKOMPASS_OIDC_<NAME>_* (sso/config.py, docs/deployment.md)
 DATABASE_URL                  e.g. postgres://user:pass@127.0.0.1:5432/kommunekompass;
                               unset means SQLite in the data dir
 """
@@ -37,6 +40,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from kommunekompass.lib.datadir import make_private_dir, read_or_create_secret_key
+from kommunekompass.sso.config import providers_from_env
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -78,6 +82,7 @@ CSRF_TRUSTED_ORIGINS = _list("KOMMUNEKOMPASS_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "kommunekompass.core",
     "kommunekompass.people",
+    "kommunekompass.sso",
     "kommunekompass.frameworks",
     "kommunekompass.evaluations",
     "kommunekompass.reports",
@@ -134,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kommunekompass.people.context.reminders",
                 "kommunekompass.core.context_processors.language_switch",
+                "kommunekompass.sso.context.sign_in",
             ],
         },
     },
@@ -229,6 +235,10 @@ SESSION_COOKIE_AGE = _int("KOMMUNEKOMPASS_SESSION_HOURS", 8) * 60 * 60
 # Password reset links (Django's PasswordResetView) last a day; invitations a week
 # (people.invitations).
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# Single sign-on with OpenID Connect (sso): the providers from KOMMUNEKOMPASS_OIDC_*; local
+# passwords (the login form, password reset and change) unless KOMMUNEKOMPASS_LOCAL_LOGIN=0.
+OIDC_PROVIDERS = providers_from_env(os.environ)
+LOCAL_LOGIN = _flag("KOMMUNEKOMPASS_LOCAL_LOGIN", "1")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -328,6 +338,8 @@ LOGGING = {
         "matplotlib": {"level": "WARNING"},
         # django-axes: failures and lockouts (WARNING), not every step of its bookkeeping.
         "axes": {"level": "WARNING"},
+        # Single sign-on: failures (WARNING) and sign-ins (INFO).
+        "kommunekompass.sso": {"level": "INFO"},
         # 403 and 404: one line each (method, path, user, status), no traceback.
         "django.request": {"filters": ["one_line"]},
         "django.security": {"filters": ["one_line"]},

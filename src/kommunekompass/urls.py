@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kommunekompass.core import views as core_views
+from kommunekompass.sso import views as sso_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -15,12 +16,14 @@ urlpatterns = [
     path("improvement/", include("kommunekompass.improvement.urls")),
     path("forecasts/", include("kommunekompass.forecasts.urls")),
     path("bundles/", include("kommunekompass.bundles.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("accounts/sso/", include("kommunekompass.sso.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kommunekompass.people.account_urls")),
     path("people/", include("kommunekompass.people.urls")),
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
+    path("admin/login/", sso_views.admin_login),
     path("admin/", admin.site.urls),
     # The JSON API (/api/), API tokens (/accounts/api-tokens/) and open data (/open-data/).
     path("", include("kommunekompass.api.urls")),

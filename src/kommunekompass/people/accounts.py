@@ -3,8 +3,10 @@ the app's templates). A reset never tells whether an address has an account, and
 at most RESET_LIMIT requests an hour from one address and for one e-mail address; beyond it
 the page answers as always and no mail goes out."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.http import Http404
 from django.urls import reverse_lazy
 
 from kommunekompass.people.forms import ResetForm
@@ -23,7 +25,16 @@ def _over_limit(key: str) -> bool:
     return count > RESET_LIMIT
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class LocalPasswordsOnly:
+    """Not found while local passwords are switched off (KOMMUNEKOMPASS_LOCAL_LOGIN=0)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.LOCAL_LOGIN:
+            raise Http404("Local passwords are switched off.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(LocalPasswordsOnly, auth_views.PasswordResetView):
     form_class = ResetForm
     template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("password_reset_done")
@@ -38,6 +49,10 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordResetConfirmView(LocalPasswordsOnly, auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+
+
+class PasswordChangeView(LocalPasswordsOnly, auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("password_change_done")

@@ -171,6 +171,17 @@ def invitation_for(token: str) -> Invitation | None:
 def accept_invitation(*, token: str, password: str):
     """Set the invited person's password (validated by the form before); the link is used up.
     Returns the account, or None when the link is unknown, used or expired."""
+    return _use_invitation(token, password)
+
+
+def accept_invitation_by_sign_in(*, token: str):
+    """The invited person signed in with single sign-on (sso links the provider's subject to
+    the account): the link is used up, no password is set. Returns the account, or None when
+    the link is unknown, used or expired."""
+    return _use_invitation(token, None)
+
+
+def _use_invitation(token: str, password: str | None):
     with transaction.atomic():
         invitation = invitation_for(token)
         if invitation is None:
@@ -179,8 +190,9 @@ def accept_invitation(*, token: str, password: str):
         if invitation.is_accepted:
             return None
         account = invitation.user
-        account.set_password(password)
-        account.save(update_fields=["password"])
+        if password is not None:
+            account.set_password(password)
+            account.save(update_fields=["password"])
         now = timezone.now()
         Invitation.objects.filter(user=account, accepted_at__isnull=True).update(accepted_at=now)
         _event(invitation.municipality, account, account, AccountEvent.Action.ACCEPTED)

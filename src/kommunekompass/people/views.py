@@ -4,6 +4,7 @@ Access -> form -> service -> response; who may do what is in people.rules, every
 through people.services.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -164,10 +165,14 @@ def account_active(request, municipality_id, user_id):
 
 @never_cache
 def invitation_accept(request, token):
-    """The link of an invitation: the invited person sets their password and is logged in."""
+    """The link of an invitation: the invited person sets their password and is logged in, or
+    signs in with single sign-on (sso's buttons carry the token; only then without a password,
+    which is the only way while KOMMUNEKOMPASS_LOCAL_LOGIN=0)."""
     invitation = services.invitation_for(token)
     if invitation is None:
         return render(request, "people/invitation_invalid.html", status=404)
+    if request.method == "POST" and not settings.LOCAL_LOGIN:
+        raise PermissionDenied("Local passwords are switched off.")
     form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         account = services.accept_invitation(
@@ -181,7 +186,7 @@ def invitation_accept(request, token):
     return render(
         request,
         "people/invitation_accept.html",
-        {"invitation": invitation, "form": form},
+        {"invitation": invitation, "form": form, "token": token},
         status=422 if request.method == "POST" else 200,
     )
 
