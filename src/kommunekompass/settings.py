@@ -76,6 +76,7 @@ CSRF_TRUSTED_ORIGINS = _list("KOMMUNEKOMPASS_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "kommunekompass.core",
     "kommunekompass.people",
+    "kommunekompass.meetings",
     "kommunekompass.frameworks",
     "kommunekompass.evaluations",
     "kommunekompass.reports",

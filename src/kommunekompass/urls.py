@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kommunekompass.people.account_urls")),
     path("people/", include("kommunekompass.people.urls")),
+    path("", include("kommunekompass.meetings.urls")),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     # The JSON API (/api/), API tokens (/accounts/api-tokens/) and open data (/open-data/).

@@ -1,0 +1,30 @@
+"""The way forward as the council voted it in a meeting (the meetings app closes the meeting and
+calls this). Unlike the hand-kept priorities (settings.add_priority and the rest), it is allowed
+on a published evaluation: the council decides its way forward after the report is published.
+The published version stays as it was; the next version carries the new way forward."""
+
+from django.db import transaction
+
+from kommunekompass.evaluations.models import Priority
+from kommunekompass.evaluations.services.base import EvaluationReadOnly, ServiceError, lock
+from kommunekompass.evaluations.services.settings import _priorities, _record_way_forward
+
+
+def replace_way_forward(*, evaluation, user, priorities: list[str], note: str = "") -> list:
+    """Replace the way forward by `priorities` (texts, in order), with one history entry.
+    Refused for a withdrawn evaluation. Returns the new Priority rows, in order."""
+    texts = [str(text).strip() for text in priorities]
+    if any(not text for text in texts):
+        raise ServiceError("A priority without text.", field="text")
+    with transaction.atomic():
+        current = lock(evaluation)
+        if current.is_withdrawn:
+            raise EvaluationReadOnly(current)
+        old = _priorities(current)
+        Priority.objects.filter(evaluation=current).delete()
+        rows = Priority.objects.bulk_create(
+            Priority(evaluation=current, text=text, position=position)
+            for position, text in enumerate(texts, start=1)
+        )
+        _record_way_forward(current, user, old, note or "meeting")
+    return rows
