@@ -5,9 +5,10 @@ The published version stays as it was; the next version carries the new way forw
 
 from django.db import transaction
 
-from kommunekompass.evaluations.models import Priority
+from kommunekompass.evaluations.audit import record
+from kommunekompass.evaluations.models import AuditEntry, Priority
 from kommunekompass.evaluations.services.base import EvaluationReadOnly, ServiceError, lock
-from kommunekompass.evaluations.services.settings import _priorities, _record_way_forward
+from kommunekompass.evaluations.services.settings import _priorities
 
 
 def replace_way_forward(*, evaluation, user, priorities: list[str], note: str = "") -> list:
@@ -26,5 +27,13 @@ def replace_way_forward(*, evaluation, user, priorities: list[str], note: str = 
             Priority(evaluation=current, text=text, position=position)
             for position, text in enumerate(texts, start=1)
         )
-        _record_way_forward(current, user, old, note or "meeting")
+        record(
+            current,
+            user,
+            AuditEntry.Action.WAY_FORWARD,
+            "meeting",
+            {"priorities": old},
+            {"priorities": texts},
+            note=note,
+        )
     return rows
