@@ -168,7 +168,11 @@ def close_meeting(*, meeting, user) -> Meeting:
             evaluation=current.evaluation,
             user=user,
             priorities=[priority_text(o, o.count, day) for o in ranked],
-            note=_("Voted in the council meeting %(code)s: %(voices)d voices.")
+            note=ngettext(
+                "Voted in the council meeting %(code)s: %(voices)d voice.",
+                "Voted in the council meeting %(code)s: %(voices)d voices.",
+                voices,
+            )
             % {"code": current.code, "voices": voices},
         )
         for rank, (option, priority) in enumerate(zip(ranked, priorities, strict=True), start=1):

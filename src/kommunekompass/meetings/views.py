@@ -41,7 +41,7 @@ def meeting_open(request, pk):
     return render(
         request,
         "meetings/open.html",
-        {"evaluation": evaluation, "access": access, "form": form},
+        {"evaluation": evaluation, "access": access, "form": form, "votes": Meeting.VOTES},
         status=status,
     )
 
@@ -155,7 +155,6 @@ def vote(request, code):
         except ServiceError as failure:
             error, status = str(failure), 422
         else:
-            messages.success(request, _("Your votes are counted. You may change them."))
             response = redirect("meetings:vote", code=meeting.code)
             _keep_device(response, meeting, device)
             return response
