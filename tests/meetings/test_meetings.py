@@ -157,6 +157,42 @@ def test_two_votes_from_one_device_at_the_same_moment_make_one_voice():
     connection.close()
 
 
+def test_the_phone_page_and_a_vote_keep_few_queries(meeting, django_assert_max_num_queries):
+    client = Client()
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("meetings:vote", args=[meeting.code])).status_code == 200
+    option = meeting.options.first()
+    with django_assert_max_num_queries(12):  # savepoints included
+        assert vote(client, meeting, option).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_while_closing_is_in_the_result_or_refused():
+    framework = shipped("kommunekompass")
+    eva = make_user("eva", evaluator=True)
+    evaluation = make_evaluation(
+        make_municipality(), framework, evaluators=[eva], status="published", year=2024
+    )
+    area = FocusArea.objects.get(framework=framework, code="8")
+    Finding.objects.create(evaluation=evaluation, focus_area=area, kind="weakness", text="A")
+    for _round in range(4):
+        meeting = services.open_meeting(evaluation=evaluation, user=eva, subject="findings")
+        option = meeting.options.get()
+        services.cast(meeting=meeting, device="early", option_ids=[option.pk])
+        outcomes = run_together(
+            lambda m=meeting, o=option: services.cast(meeting=m, device="late", option_ids=[o.pk]),
+            lambda m=meeting: services.close_meeting(meeting=m, user=eva),
+        )
+        assert outcomes[1][0] == "ok", outcomes
+        option.refresh_from_db()
+        if outcomes[0][0] == "ok":
+            assert option.votes == 2
+        else:
+            assert isinstance(outcomes[0][1], services.MeetingClosed)
+            assert option.votes == 1 and not Voice.objects.filter(device="late", meeting=meeting)
+    connection.close()
+
+
 def test_the_presenter_polls_the_counts_every_two_seconds_and_never_shows_who(
     meeting, world, client_factory, django_assert_max_num_queries
 ):
@@ -218,6 +254,8 @@ def test_closing_stores_the_ranking_as_the_way_forward(meeting, world):
     assert Vote.objects.filter(voice__meeting=meeting).count() == 6
     client.post(reverse("meetings:close", args=[meeting.pk]))
     assert AuditEntry.objects.filter(action="way_forward").count() == 1
+    history = client.get(reverse("evaluations:history", args=[world.published.pk]))
+    assert f"Voted in the council meeting {meeting.code}: 4 voices." in history.content.decode()
 
 
 def test_a_project_started_from_the_first_priority_carries_its_finding(

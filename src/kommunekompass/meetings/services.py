@@ -80,10 +80,9 @@ def _voice(meeting, device) -> Voice:
         return voice
     try:
         with transaction.atomic():
-            Voice.objects.create(meeting=meeting, device=device)
+            return Voice.objects.create(meeting=meeting, device=device)  # new: ours alone
     except IntegrityError:
-        pass
-    return Voice.objects.select_for_update().get(meeting=meeting, device=device)
+        return Voice.objects.select_for_update().get(meeting=meeting, device=device)
 
 
 def cast(*, meeting, device: str, option_ids) -> list[int]:
