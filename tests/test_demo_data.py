@@ -113,6 +113,7 @@ def test_the_published_demo_evaluation_tells_the_story_of_its_versions(demo, cli
         ("status", "submit", "evaluator"),
         ("status", "publish", "admin"),
         ("approved", "v2", "admin"),
+        ("way_forward", "meeting", "coordinator"),  # the council's meeting (meetings.demo)
     ]
     # the public report is version 2, and says why it came
     page = client.get(reverse("reports:report", args=[evaluation.pk])).content.decode()
@@ -301,3 +302,14 @@ def test_one_demo_project_is_public_and_the_published_report_shows_only_it(demo,
     assert changes.filter(action="publication_changed", project=public).count() == 1
     assert changes.filter(action="project_started").count() == projects.count()
     assert set(changes.values_list("user__username", flat=True)) == {"coordinator"}
+
+
+def test_the_demo_holds_a_closed_council_meeting_whose_ranking_is_the_way_forward(demo):
+    from kommunekompass.meetings.models import Meeting
+
+    meeting = Meeting.objects.get()
+    assert not meeting.is_open and meeting.evaluation.municipality.name == "Fjordvik kommune"
+    ranked = list(meeting.options.filter(rank__isnull=False).order_by("rank"))
+    assert ranked[0].votes >= ranked[-1].votes > 0 and ranked[0].finding is not None
+    assert [p.pk for p in meeting.evaluation.priorities.all()] == [o.priority_id for o in ranked]
+    assert meeting.voices.count() == 11

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "kommunekompass.core",
     "kommunekompass.people",
     "kommunekompass.sso",
+    "kommunekompass.meetings",
     "kommunekompass.frameworks",
     "kommunekompass.evaluations",
     "kommunekompass.reports",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("kommunekompass.people.account_urls")),
     path("people/", include("kommunekompass.people.urls")),
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),
+    path("", include("kommunekompass.meetings.urls")),
     path("language/<str:code>/", core_views.set_language, name="set_language"),
     path("admin/login/", sso_views.admin_login),
     path("admin/", admin.site.urls),

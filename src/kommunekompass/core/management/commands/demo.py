@@ -29,6 +29,7 @@ from kommunekompass.evaluations.services.workflow import freeze_published_many
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.imports.applying import import_results
 from kommunekompass.improvement.demo import load_demo_programme
+from kommunekompass.meetings.demo import load_demo_meeting
 from kommunekompass.people.demo import demo_user_names, load_demo_people
 
 FREEZE_BATCH = 50  # evaluations frozen together
@@ -121,6 +122,8 @@ class Command(BaseCommand):
                     f"Reopened, corrected and published {evaluation.municipality} "
                     f"{evaluation.year} again: v{evaluation.published_version}"
                 )
+            if load_demo_meeting(users):
+                self.stdout.write("Council meeting on Fjordvik's way forward: held and closed")
 
     def freeze_published(self) -> None:
         """Every published evaluation gets its published version (the synthetic set is
