@@ -247,7 +247,11 @@ def test_closing_stores_the_ranking_as_the_way_forward(meeting, world):
     assert ranked[0].priority.text == texts[0]
     entry = AuditEntry.objects.filter(evaluation=world.published, action="way_forward").get()
     assert entry.old == {"priorities": ["Typed by hand"]}
-    assert entry.new == {"priorities": texts}
+    assert entry.new["priorities"] == texts
+    # Each priority is linked to the finding it was voted as.
+    first = world.published.priorities.order_by("position").first()
+    assert [f.text for f in first.findings.all()] == ["For høyt sykefravær"]
+    assert len(entry.new["links"]) == 3
     # Closed: no more votes, and a second close changes nothing.
     late = Client()
     assert vote(late, meeting, styring).status_code == 404

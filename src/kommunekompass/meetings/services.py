@@ -167,6 +167,13 @@ def close_meeting(*, meeting, user) -> Meeting:
             evaluation=current.evaluation,
             user=user,
             priorities=[priority_text(o, o.count, day) for o in ranked],
+            links=[
+                (
+                    [o.focus_area] if o.focus_area_id else [],
+                    [o.finding] if o.finding_id else [],
+                )
+                for o in ranked
+            ],
             note=ngettext(
                 "Voted in the council meeting %(code)s: %(voices)d voice.",
                 "Voted in the council meeting %(code)s: %(voices)d voices.",
