@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/", include("kommunekompass.imports.urls")),
     path("improvement/", include("kommunekompass.improvement.urls")),
     path("forecasts/", include("kommunekompass.forecasts.urls")),
+    path("surveys/", include("kommunekompass.surveys.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kommunekompass.people.account_urls")),
