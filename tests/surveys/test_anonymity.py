@@ -17,6 +17,7 @@ from kommunekompass.surveys.models import Answer, Invitation, Response, Survey
 from kommunekompass.surveys.results import results_of
 from tests.surveys.conftest import answer
 
+LINK = re.compile(r"/surveys/answer/invited/[\w-]+/")
 GOOD = [(5, 4), (5, 5), (4, 4), (6, 5), (5, 5)]
 
 
