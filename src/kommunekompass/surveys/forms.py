@@ -78,6 +78,7 @@ class SettingsForm(RefuseControlCharacters, forms.ModelForm):
         self.fields["indicator"].queryset = Indicator.objects.filter(
             project__programme__municipality=municipality
         ).select_related("project")
+        self.fields["indicator"].widget.attrs["style"] = "max-width: 100%"
         self.fields["indicator"].label_from_instance = lambda i: f"{i.project.title}: {i.name}"
         self.fields["indicator"].help_text = gettext_lazy(
             "When a period is closed, its K (or mean experience) becomes this indicator's "
