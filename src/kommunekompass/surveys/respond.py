@@ -39,7 +39,6 @@ def _page(request, template, context, language, status=200):
         context = {**context, "language": language, "languages": LANGUAGES}
         response = render(request, template, context, status=status)
     response["Content-Language"] = language
-    response["Referrer-Policy"] = "no-referrer"  # the one-time link stays out of other logs
     return response
 
 
