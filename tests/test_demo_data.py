@@ -301,3 +301,18 @@ def test_one_demo_project_is_public_and_the_published_report_shows_only_it(demo,
     assert changes.filter(action="publication_changed", project=public).count() == 1
     assert changes.filter(action="project_started").count() == projects.count()
     assert set(changes.values_list("user__username", flat=True)) == {"coordinator"}
+
+
+def test_the_demo_survey_has_two_periods_above_the_threshold_feeding_k(demo):
+    from kommunekompass.surveys.models import Survey
+    from kommunekompass.surveys.results import results_of
+
+    survey = Survey.objects.get(municipality__number="9901")
+    results = results_of(survey)
+    assert [p.closed_on is not None for p in results.periods] == [True, True]
+    assert all(cell.figures is not None for cell in results.totals)
+    assert survey.indicator.kind == "experienced_quality"
+    fed = survey.indicator.measurements.filter(period_end__in=[p.ends for p in results.periods])
+    assert fed.count() == 2
+    for measurement, cell in zip(fed, results.totals, strict=True):
+        assert abs(float(measurement.value) - cell.figures.quality) < 0.001

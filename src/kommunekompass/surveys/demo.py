@@ -1,6 +1,7 @@
 """The demo's survey: Fjordvik's home-care users asked about experienced quality in two periods
 of last year, answered by enough respondents to pass the threshold (and one small unit that
-does not), feeding a K indicator of the programme's project on home care. Made through the
+does not), feeding the K indicator of the programme's project on home care: each closed
+period adds its measurement. Made through the
 services, as an owner would, with answers drawn from a fixed seed."""
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import random
 
 from kommunekompass.evaluations.models import Municipality
 from kommunekompass.improvement.models import Indicator
-from kommunekompass.improvement.services import add_row
 from kommunekompass.surveys import services
 from kommunekompass.surveys.models import Statement, Survey
 
@@ -40,21 +40,6 @@ def load_demo_survey(users: dict, today: datetime.date) -> bool:
     if quality is None:
         return False
     coordinator = users.get("coordinator")
-    indicator = add_row(
-        coordinator,
-        quality.project,
-        Indicator,
-        {
-            "kind": Indicator.Kind.EXPERIENCED_QUALITY,
-            "name": "Opplevd kvalitet, brukerundersøkelsen",
-            "unit": "",
-            "organisation_unit": "Hjemmetjenesten",
-            "higher_is_better": True,
-            "baseline": None,
-            "target": 1,
-            "frequency": Indicator.Frequency.YEARLY,
-        },
-    )
     survey = services.create_survey(
         coordinator,
         municipality,
@@ -62,7 +47,7 @@ def load_demo_survey(users: dict, today: datetime.date) -> bool:
         audience="service_users",
         template="experienced_quality",
     )
-    services.change_survey(coordinator, survey, indicator=indicator)
+    services.change_survey(coordinator, survey, indicator=quality)
     units = [services.add_unit(coordinator, survey, name) for name in UNITS]
     statements = list(survey.statements.all())
     scale = [s for s in statements if s.kind == Statement.Kind.SCALE]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kommunekompass.improvement import measures
 from kommunekompass.improvement.measurement_import import PlannedMeasurement
 from kommunekompass.improvement.models import Indicator
 from kommunekompass.improvement.services import write_measurements
@@ -316,12 +317,15 @@ def feed_indicator(user, survey, period):
         return None
     experienced_quality = indicator.kind == Indicator.Kind.EXPERIENCED_QUALITY
     if experienced_quality and total.quality is not None:
+        # K from the stored O and F, as the programme computes it (improvement.measures).
+        experience = _decimal(total.experience, "0.001")
+        expectation = _decimal(total.expectation, "0.001")
         planned = PlannedMeasurement(
             row=0,
             period_end=period.ends,
-            value=_decimal(total.quality, "0.0001"),
-            experience=_decimal(total.experience, "0.001"),
-            expectation=_decimal(total.expectation, "0.001"),
+            value=measures.experienced_quality(experience, expectation).quantize(Decimal("0.0001")),
+            experience=experience,
+            expectation=expectation,
         )
     else:
         value = total.quality if total.quality is not None and survey.asks_expectation else None
