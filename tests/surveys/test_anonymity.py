@@ -23,7 +23,7 @@ GOOD = [(5, 4), (5, 5), (4, 4), (6, 5), (5, 5)]
 
 def test_a_response_holds_no_identity_and_no_time_of_day():
     fields = {f.name: f for f in Response._meta.get_fields()}
-    assert set(fields) == {"id", "survey", "period", "unit", "answered_on", "answers"}
+    assert set(fields) == {"id", "survey", "period", "unit", "group", "answered_on", "answers"}
     assert fields["answered_on"].get_internal_type() == "DateField"
     answer_fields = {f.name for f in Answer._meta.get_fields()}
     assert answer_fields == {"id", "response", "statement", "expectation", "experience", "text"}
@@ -40,7 +40,7 @@ def test_answering_by_a_one_time_link_erases_the_address(surveyed, client):
     response = client.post(link, data, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302
     row = Response.objects.values().get()
-    assert set(row) == {"id", "survey_id", "period_id", "unit_id", "answered_on"}
+    assert set(row) == {"id", "survey_id", "period_id", "unit_id", "group", "answered_on"}
     assert isinstance(row["answered_on"], datetime.date)
     assert "10.1.2.3" not in str(row)
     answered = Invitation.objects.get(answered=True)
@@ -130,3 +130,25 @@ def test_the_open_link_is_protected_against_floods(surveyed, client, settings, m
     codes = [client.post(url, {"unit": w.home.pk}).status_code for _ in range(5)]
     assert codes == [302, 302, 302, 429, 429]
     assert Response.objects.count() == 3
+
+
+def test_background_groups_follow_the_threshold_too(surveyed, client):
+    w = surveyed
+    services.change_survey(w.coordinator, w.survey, groups=["Under 67", " 67 eller eldre ", ""])
+    assert w.survey.groups == ["Under 67", "67 eller eldre"]
+    statements = list(w.survey.statements.all())
+    for _ in range(3):
+        services.submit_response(
+            w.survey, w.period, w.home, [services.Given(statements[0], 5, 4)], group="Under 67"
+        )
+    url = reverse("surveys:respond_open", args=[w.survey.open_token])
+    for _ in range(5):
+        data = {"unit": w.nursing.pk, "group": "67 eller eldre"}
+        data.update({f"f{statements[0].pk}": "6", f"o{statements[0].pk}": "6"})
+        assert client.post(url, data).status_code == 302
+    assert client.post(url, {"unit": w.home.pk, "group": "Barn"}).status_code == 422
+    young, old = results_of(w.survey).by_group
+    assert (young.name, young.respondents) == ("Under 67", [3])
+    assert all(line.cells[0].figures is None for line in young.lines)
+    assert (old.name, old.respondents) == ("67 eller eldre", [5])
+    assert old.lines[-1].cells[0].figures.quality == 1.0

@@ -40,7 +40,7 @@ def results_workbook(survey, language: str = "nb") -> bytes:
         workbook.remove(workbook.active)
         headers = [
             _("Period"),
-            _("Unit"),
+            _("Unit or group"),
             _("Statement"),
             _("Respondents"),
             _("O (experienced)"),
@@ -61,13 +61,13 @@ def results_workbook(survey, language: str = "nb") -> bytes:
                 sheet,
                 [period.name, everyone, all_statements, *_figures(results.totals[index], too_few)],
             )
-            for unit_results in results.by_unit:
+            for unit_results in results.by_unit + results.by_group:
                 for line in unit_results.lines:
                     append_row(
                         sheet,
                         [
                             period.name,
-                            unit_results.unit.name,
+                            unit_results.name,
                             line.label or all_statements,
                             *_figures(line.cells[index], too_few),
                         ],

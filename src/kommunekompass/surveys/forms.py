@@ -55,11 +55,24 @@ class SurveyForm(RefuseControlCharacters, forms.Form):
         help_text=gettext_lazy("E.g. a nursing home, a school or a home-care district."),
     )
 
+    groups = forms.CharField(
+        label=gettext_lazy("Background groups (one a line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy(
+            "Optional, e.g. age bands. Respondents may say which they belong to; results per "
+            "group obey the same threshold."
+        ),
+    )
+
     def clean(self):
         data = super().clean()
         if not data.get("template") and not data.get("title"):
             self.add_error("title", gettext_lazy("Give the survey a title."))
         return data
+
+    def group_names(self) -> list[str]:
+        return self.cleaned_data.get("groups", "").splitlines()
 
     def unit_names(self) -> list[str]:
         lines = self.cleaned_data.get("units", "").splitlines()
@@ -67,12 +80,24 @@ class SurveyForm(RefuseControlCharacters, forms.Form):
 
 
 class SettingsForm(RefuseControlCharacters, forms.ModelForm):
+    groups = forms.CharField(
+        label=gettext_lazy("Background groups (one a line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy(
+            "Optional, e.g. age bands. Respondents may say which they belong to; results per "
+            "group obey the same threshold."
+        ),
+    )
+
     class Meta:
         model = Survey
         fields = ["title", "language", "threshold", "withhold_free_text", "indicator"]
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["groups"] = "\n".join(self.instance.groups)
         self.fields["threshold"].min_value = 3
         self.fields["threshold"].widget.attrs["min"] = 3
         self.fields["indicator"].queryset = Indicator.objects.filter(
@@ -127,6 +152,12 @@ class AnswerForm(RefuseControlCharacters, forms.Form):
                 label=gettext_lazy("Where do you get the service, or work?"),
                 queryset=units,
                 empty_label="—",
+            )
+        if survey.groups:
+            self.fields["group"] = forms.ChoiceField(
+                label=gettext_lazy("Which group do you belong to?"),
+                choices=[("", "—"), *[(g, g) for g in survey.groups]],
+                required=False,
             )
         scale = [(str(v), str(v)) for v in range(1, survey.scale_max + 1)]
         self.questions = []

@@ -62,6 +62,9 @@ class Survey(models.Model):
         help_text=_("Results of a unit with fewer respondents are not shown (at least 3)."),
     )
     withhold_free_text = models.BooleanField(_("withhold free-text answers"), default=False)
+    # Background groups a respondent may say they belong to (e.g. age bands), as the owner
+    # wrote them. Results per group obey the threshold like those per unit.
+    groups = models.JSONField(_("background groups"), default=list, blank=True)
     open_token = models.CharField(max_length=40, unique=True, default=new_open_token)
     indicator = models.ForeignKey(
         Indicator,
@@ -232,6 +235,7 @@ class Response(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="responses")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
+    group = models.CharField(_("background group"), max_length=100, blank=True)
     answered_on = models.DateField()
 
     class Meta:

@@ -72,6 +72,7 @@ def _answer(request, survey, *, invitation=None, limited=False):
                     period,
                     form.cleaned_data["unit"],
                     form.given(),
+                    group=form.cleaned_data.get("group") or "",
                     invitation=invitation,
                 )
             except services.AlreadyAnswered:

@@ -32,9 +32,15 @@ class Line:
 
 @dataclass
 class UnitResults:
+    """The results of a unit, or of a background group (then `unit` is the group's name)."""
+
     unit: object
     lines: list[Line]
     respondents: list[int]  # per period
+
+    @property
+    def name(self) -> str:
+        return getattr(self.unit, "name", self.unit)
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Results:
     overall: list[Line]  # per statement, all units
     totals: list[Cell]  # per period: all statements and units pooled
     by_unit: list[UnitResults]
+    by_group: list[UnitResults] = field(default_factory=list)
     texts: list[tuple[object, list[tuple[str, str]]]] = field(default_factory=list)
 
     @property
@@ -67,7 +74,7 @@ class Results:
 
 
 def _sums(survey):
-    """{(statement, period, unit): Sums} from one GROUP BY."""
+    """{(statement, period, unit, group): Sums} from one GROUP BY."""
     answers = Answer.objects.filter(
         response__survey=survey,
         statement__kind=Statement.Kind.SCALE,
@@ -76,7 +83,9 @@ def _sums(survey):
     if survey.asks_expectation:
         answers = answers.filter(expectation__isnull=False)
     product = {"output_field": IntegerField()}
-    rows = answers.values("statement_id", "response__period_id", "response__unit_id").annotate(
+    rows = answers.values(
+        "statement_id", "response__period_id", "response__unit_id", "response__group"
+    ).annotate(
         n=Count("id"),
         o=Sum("experience"),
         f=Sum("expectation"),
@@ -85,7 +94,12 @@ def _sums(survey):
         of=Sum(F("experience") * F("expectation"), **product),
     )
     return {
-        (row["statement_id"], row["response__period_id"], row["response__unit_id"]): Sums(
+        (
+            row["statement_id"],
+            row["response__period_id"],
+            row["response__unit_id"],
+            row["response__group"],
+        ): Sums(
             row["n"], row["o"] or 0, row["f"] or 0, row["oo"] or 0, row["ff"] or 0, row["of"] or 0
         )
         for row in rows
@@ -95,10 +109,10 @@ def _sums(survey):
 def _respondents(survey) -> dict:
     rows = (
         Response.objects.filter(survey=survey)
-        .values("period_id", "unit_id")
+        .values("period_id", "unit_id", "group")
         .annotate(n=Count("id"))
     )
-    return {(row["period_id"], row["unit_id"]): row["n"] for row in rows}
+    return {(row["period_id"], row["unit_id"], row["group"]): row["n"] for row in rows}
 
 
 def _cell(sums: Sums, respondents: int, survey) -> Cell:
@@ -115,41 +129,30 @@ def results_of(survey, language: str = "nb", *, with_texts: bool = True) -> Resu
     sums = _sums(survey)
     counts = _respondents(survey)
 
-    def total(statement_ids, period_ids, unit_ids) -> Sums:
+    def total(statement_ids, period, unit=None, group=None) -> Sums:
+        """The sums of the statements in the period, of one unit or group, or of all."""
         result = Sums()
-        for s in statement_ids:
-            for p in period_ids:
-                for u in unit_ids:
-                    result = result + sums.get((s, p, u), Sums())
+        for (s, p, u, g), value in sums.items():
+            if s in statement_ids and p == period.pk:
+                if (unit is None or u == unit.pk) and (group is None or g == group):
+                    result = result + value
         return result
 
-    unit_ids = [u.pk for u in units]
-    scale_ids = [s.pk for s in scale]
-    per_period = [sum(counts.get((p.pk, u), 0) for u in unit_ids) for p in periods]
-    label = {s.pk: s.text_in(language, survey.language) for s in statements}
-    overall = [
-        Line(
-            label[s.pk],
-            [
-                _cell(total([s.pk], [p.pk], unit_ids), n, survey)
-                for p, n in zip(periods, per_period, strict=True)
-            ],
+    def respondents(period, unit=None, group=None) -> int:
+        return sum(
+            n
+            for (p, u, g), n in counts.items()
+            if p == period.pk and (unit is None or u == unit.pk) and (group is None or g == group)
         )
-        for s in scale
-    ]
-    totals = [
-        _cell(total(scale_ids, [p.pk], unit_ids), n, survey)
-        for p, n in zip(periods, per_period, strict=True)
-    ]
-    by_unit = []
-    for unit in units:
-        unit_counts = [counts.get((p.pk, unit.pk), 0) for p in periods]
+
+    def section(unit=None, group=None) -> UnitResults:
+        numbers = [respondents(p, unit, group) for p in periods]
         lines = [
             Line(
                 label[s.pk],
                 [
-                    _cell(total([s.pk], [p.pk], [unit.pk]), n, survey)
-                    for p, n in zip(periods, unit_counts, strict=True)
+                    _cell(total({s.pk}, p, unit, group), n, survey)
+                    for p, n in zip(periods, numbers, strict=True)
                 ],
             )
             for s in scale
@@ -158,15 +161,29 @@ def results_of(survey, language: str = "nb", *, with_texts: bool = True) -> Resu
             Line(
                 "",
                 [
-                    _cell(total(scale_ids, [p.pk], [unit.pk]), n, survey)
-                    for p, n in zip(periods, unit_counts, strict=True)
+                    _cell(total(scale_ids, p, unit, group), n, survey)
+                    for p, n in zip(periods, numbers, strict=True)
                 ],
             )
         )
-        by_unit.append(UnitResults(unit, lines, unit_counts))
-    results = Results(survey, periods, units, statements, per_period, overall, totals, by_unit)
+        return UnitResults(unit if unit is not None else group, lines, numbers)
+
+    scale_ids = {s.pk for s in scale}
+    label = {s.pk: s.text_in(language, survey.language) for s in statements}
+    everyone = section()
+    results = Results(
+        survey,
+        periods,
+        units,
+        statements,
+        respondents=everyone.respondents,
+        overall=everyone.lines[:-1],
+        totals=everyone.lines[-1].cells,
+        by_unit=[section(unit=unit) for unit in units],
+        by_group=[section(group=group) for group in survey.groups],
+    )
     if with_texts:
-        results.texts = _texts(survey, periods, per_period, label)
+        results.texts = _texts(survey, periods, everyone.respondents, label)
     return results
 
 

@@ -74,6 +74,7 @@ def create_survey(user, municipality, *, title, audience, template="", language=
         created_by=user if user is not None and user.is_authenticated else None,
         **fields,
     )
+    survey.groups = clean_groups(survey.groups or [])
     _full_clean(survey, exclude=["open_token"])
     with transaction.atomic():
         survey.save()
@@ -91,7 +92,7 @@ def create_survey(user, municipality, *, title, audience, template="", language=
 
 def change_survey(user, survey, **fields):
     """The owner's settings: title, threshold, free text withheld, the indicator fed."""
-    allowed = {"title", "threshold", "withhold_free_text", "indicator", "language"}
+    allowed = {"title", "threshold", "withhold_free_text", "indicator", "language", "groups"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Not settings of a survey: {sorted(unknown)}")
@@ -100,11 +101,21 @@ def change_survey(user, survey, **fields):
         survey.municipality_id
     ):
         raise ValidationError({"indicator": _("The indicator belongs to another municipality.")})
+    if "groups" in fields:
+        fields["groups"] = clean_groups(fields["groups"])
     for field, value in fields.items():
         setattr(survey, field, value)
     _full_clean(survey)
     survey.save(update_fields=list(fields))
     return survey
+
+
+def clean_groups(groups) -> list[str]:
+    """The background groups, trimmed, without blanks and repeats."""
+    cleaned = list(dict.fromkeys(g.strip() for g in groups if g and g.strip()))
+    if any(len(g) > 100 for g in cleaned):
+        raise ValidationError({"groups": _("A group's name is at most 100 characters.")})
+    return cleaned
 
 
 def add_statement(user, survey, texts: dict, kind=Statement.Kind.SCALE):
@@ -251,11 +262,13 @@ class Given:
     text: str = ""
 
 
-def submit_response(survey, period, unit, given: list[Given], *, invitation=None):
+def submit_response(survey, period, unit, given: list[Given], *, group="", invitation=None):
     """Store one respondent's answers. With a one-time invitation, the invitation is marked
     answered and its address erased in the same transaction; nothing links the two."""
     if not period.is_open or period.survey_id != survey.pk or unit.survey_id != survey.pk:
         raise ValidationError(_("The survey is not open for answers."))
+    if group and group not in survey.groups:
+        raise ValidationError({"group": _("Choose one of the groups.")})
     for item in given:
         for value in (item.expectation, item.experience):
             if value is not None and not 1 <= value <= survey.scale_max:
@@ -270,7 +283,7 @@ def submit_response(survey, period, unit, given: list[Given], *, invitation=None
             if not updated:
                 raise AlreadyAnswered
         response = Response.objects.create(
-            survey=survey, period=period, unit=unit, answered_on=today()
+            survey=survey, period=period, unit=unit, group=group, answered_on=today()
         )
         Answer.objects.bulk_create(
             Answer(

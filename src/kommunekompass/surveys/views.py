@@ -60,6 +60,7 @@ def survey_create(request, municipality_id):
                 template=data["template"],
                 language=data["language"],
                 threshold=data["threshold"],
+                groups=form.group_names(),
             )
             for name in form.unit_names():
                 services.add_unit(request.user, survey, name)
@@ -144,6 +145,7 @@ def survey_settings(request, pk):
             threshold=data["threshold"],
             withhold_free_text=data["withhold_free_text"],
             indicator=data["indicator"],
+            groups=data["groups"].splitlines(),
         )
 
     return _post(
