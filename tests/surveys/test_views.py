@@ -78,12 +78,14 @@ def test_a_coordinator_builds_a_staff_survey(world, client_factory):
             "language": "nn",
             "threshold": "6",
             "units": "Skolen\nBarnehagen\nSkolen",
+            "groups": "Fast ansatt\nVikar\n",
         },
     )
     survey = Survey.objects.get()
     assert response.url == reverse("surveys:detail", args=[survey.pk])
     assert survey.title == "Arbeidsmiljø og nærvær" and not survey.asks_expectation
     assert survey.threshold == 6 and survey.created_by == w.coordinator
+    assert survey.groups == ["Fast ansatt", "Vikar"]
     assert sorted(survey.units.values_list("name", flat=True)) == ["Barnehagen", "Skolen"]
     assert survey.statements.count() == 6
     detail = reverse("surveys:detail", args=[survey.pk])

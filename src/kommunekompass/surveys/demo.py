@@ -17,6 +17,7 @@ from kommunekompass.surveys.models import Statement, Survey
 TITLE = "Brukerundersøkelse hjemmetjenesten"
 # unit: respondents per period
 UNITS = {"Hjemmetjenesten sør": 8, "Hjemmetjenesten nord": 7, "Dagsenteret": 3}
+GROUPS = ["Under 67 år", "67–79 år", "80 år eller eldre"]
 TEXTS = [
     "Hyggelige og flinke folk.",
     "Skulle ønske de hadde bedre tid.",
@@ -47,7 +48,7 @@ def load_demo_survey(users: dict, today: datetime.date) -> bool:
         audience="service_users",
         template="experienced_quality",
     )
-    services.change_survey(coordinator, survey, indicator=quality)
+    services.change_survey(coordinator, survey, indicator=quality, groups=GROUPS)
     units = [services.add_unit(coordinator, survey, name) for name in UNITS]
     statements = list(survey.statements.all())
     scale = [s for s in statements if s.kind == Statement.Kind.SCALE]
@@ -69,6 +70,7 @@ def load_demo_survey(users: dict, today: datetime.date) -> bool:
                     given.append(services.Given(statement, expectation, experience))
                 if free and draw.random() < 0.3:
                     given.append(services.Given(free[0], text=draw.choice(TEXTS)))
-                services.submit_response(survey, period, unit, given)
+                group = draw.choice([*GROUPS, GROUPS[2], ""])
+                services.submit_response(survey, period, unit, given, group=group)
         services.close_period(coordinator, survey, period)
     return True
