@@ -1,8 +1,8 @@
 """The demo's survey: Fjordvik's home-care users asked about experienced quality in two periods
 of last year, answered by enough respondents to pass the threshold (and one small unit that
-does not), feeding the K indicator of the programme's project on home care: each closed
-period adds its measurement. Made through the
-services, as an owner would, with answers drawn from a fixed seed."""
+does not), and a current round open for answers. It feeds the K indicator of the programme's
+project on home care: each closed period added its measurement. Made through the services, as
+an owner would, with answers drawn from a fixed seed."""
 
 from __future__ import annotations
 
@@ -73,4 +73,12 @@ def load_demo_survey(users: dict, today: datetime.date) -> bool:
                 group = draw.choice([*GROUPS, GROUPS[2], ""])
                 services.submit_response(survey, period, unit, given, group=group)
         services.close_period(coordinator, survey, period)
+    # The current round is open, to try answering through the open link or its QR code.
+    services.open_period(
+        coordinator,
+        survey,
+        f"Runde {today.year}",
+        today - datetime.timedelta(days=30),
+        today + datetime.timedelta(days=60),
+    )
     return True
