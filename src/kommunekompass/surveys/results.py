@@ -10,7 +10,7 @@ them, and only per period (never per unit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, IntegerField, Sum
 
@@ -115,10 +115,13 @@ def _respondents(survey) -> dict:
     return {(row["period_id"], row["unit_id"], row["group"]): row["n"] for row in rows}
 
 
-def _cell(sums: Sums, respondents: int, survey) -> Cell:
+def _cell(sums: Sums, respondents: int, survey, *, pooled: bool = False) -> Cell:
+    """A group's figures, or only its count below the threshold. A pooled cell (all statements
+    together) has no interval: one respondent's pairs are not independent of each other."""
     if not shown(respondents, survey.threshold):
         return Cell(respondents, None)
-    return Cell(respondents, figures(sums, survey.asks_expectation))
+    result = figures(sums, survey.asks_expectation)
+    return Cell(respondents, replace(result, low=None, high=None) if pooled else result)
 
 
 def results_of(survey, language: str = "nb", *, with_texts: bool = True) -> Results:
@@ -161,7 +164,7 @@ def results_of(survey, language: str = "nb", *, with_texts: bool = True) -> Resu
             Line(
                 "",
                 [
-                    _cell(total(scale_ids, p, unit, group), n, survey)
+                    _cell(total(scale_ids, p, unit, group), n, survey, pooled=True)
                     for p, n in zip(periods, numbers, strict=True)
                 ],
             )
