@@ -195,3 +195,15 @@ def test_the_command_writes_the_results_workbook(surveyed, tmp_path):
     rows = list(load_workbook(target)["Results"].iter_rows(values_only=True))
     assert rows[1][0] == "Høst 2026"
     assert rows[1][2:7] == ("Jeg blir møtt med respekt.", 5, 4, 5, 0.8)
+
+
+def test_the_survey_page_keeps_its_queries(surveyed, client_factory, django_assert_max_num_queries):
+    w = surveyed
+    client = client_factory(w.coordinator)
+    url = reverse("surveys:detail", args=[w.survey.pk])
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(10):
+        answer(w.survey, w.period, w.home, [(5, 4)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
