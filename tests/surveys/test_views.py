@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 
 from kommunekompass.surveys.models import Answer, Period, Response, Statement, Survey, Unit
@@ -50,20 +51,33 @@ def test_every_page_for_every_role(surveyed, client_factory, client):
                 assert code == 404, (url, name)
 
 
-def test_only_owners_change_a_survey(surveyed, client_factory):
+def test_only_owners_change_a_survey(surveyed, client_factory, client):
     w = surveyed
-    url = reverse("surveys:unit_add", args=[w.survey.pk])
-    for name, code in [
-        ("reader", 403),
-        ("steering", 403),
-        ("nordhei_coordinator", 404),
-        ("outsider", 404),
-    ]:
-        assert client_factory(getattr(w, name)).post(url, {"name": "Ny"}).status_code == code
+    s = w.survey.pk
+    posts = [
+        (reverse("surveys:unit_add", args=[s]), {"name": "Ny"}),
+        (reverse("surveys:statement_add", args=[s]), {"kind": "scale", "text_nb": "Ny"}),
+        (reverse("surveys:settings", args=[s]), {"title": "Ny", "language": "nb", "threshold": 3}),
+        (reverse("surveys:period_close", args=[s, w.period.pk]), {}),
+        (reverse("surveys:invite", args=[s]), {"emails": "ida@example.org"}),
+        (reverse("surveys:remind", args=[s]), {}),
+        (reverse("surveys:create", args=[w.fjordvik.pk]), {"title": "Ny", "audience": "staff"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 302  # anonymous: to the login
+        for name, code in [
+            ("reader", 403),
+            ("steering", 403),
+            ("nordhei_coordinator", 404),
+            ("outsider", 404),
+            ("eva", 404),
+        ]:
+            assert client_factory(getattr(w, name)).post(url, data).status_code == code, (url, name)
     assert not Unit.objects.filter(name="Ny").exists()
-    close = reverse("surveys:period_close", args=[w.survey.pk, w.period.pk])
-    assert client_factory(w.reader).post(close).status_code == 403
+    assert not Statement.objects.filter(texts__nb="Ny").exists()
+    assert Survey.objects.get().title == "Hjemmetjenesten 2026"
     assert Period.objects.get(pk=w.period.pk).closed_on is None
+    assert not w.survey.invitations.exists() and len(mail.outbox) == 0
 
 
 def test_a_coordinator_builds_a_staff_survey(world, client_factory):
