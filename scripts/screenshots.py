@@ -65,6 +65,8 @@ PAGES = [
     ("way-forward", "/evaluations/1/way-forward/", "coordinator"),
     ("way-forward-edit", "/evaluations/2/way-forward/", True),
     ("municipality-edit", "/evaluations/municipalities/1/", "coordinator"),
+    ("survey-results", "/surveys/1/results/", "coordinator"),
+    ("survey-respondent-390", "SURVEY_LINK", "coordinator"),
 ]
 # Pages also taken at 320 CSS pixels wide (WCAG 1.4.10 reflow), as NAME-320.png.
 NARROW = {
@@ -131,6 +133,16 @@ def main() -> None:
                 page.goto(args.base + "/improvement/1/")
                 link = page.locator("#unanswered a.small-link").first.get_attribute("href")
                 path = link
+            if path == "SURVEY_LINK":
+                # The demo survey's open link, on a phone 390 CSS pixels wide (no account).
+                page.goto(args.base + "/surveys/1/")
+                link = page.locator("#open-link").get_attribute("href")
+                phone = browser.new_page(viewport={"width": 390, "height": 844})
+                phone.goto(link)
+                phone.screenshot(path=str(out / f"{name}.png"), full_page=True)
+                print(f"{name}.png  {phone.title()}")
+                phone.close()
+                continue
             page.goto(args.base + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(f"{name}.png  {page.title()}")

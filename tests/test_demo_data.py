@@ -313,3 +313,19 @@ def test_the_demo_holds_a_closed_council_meeting_whose_ranking_is_the_way_forwar
     assert ranked[0].votes >= ranked[-1].votes > 0 and ranked[0].finding is not None
     assert [p.pk for p in meeting.evaluation.priorities.all()] == [o.priority_id for o in ranked]
     assert meeting.voices.count() == 11
+
+
+def test_the_demo_survey_has_two_periods_above_the_threshold_feeding_k(demo):
+    from kommunekompass.surveys.models import Survey
+    from kommunekompass.surveys.results import results_of
+
+    survey = Survey.objects.get(municipality__number="9901")
+    results = results_of(survey)
+    assert [p.closed_on is not None for p in results.periods] == [True, True, False]
+    assert all(cell.figures is not None for cell in results.totals[:2])
+    assert survey.indicator.kind == "experienced_quality"
+    closed = results.periods[:2]
+    fed = survey.indicator.measurements.filter(period_end__in=[p.ends for p in closed])
+    assert fed.count() == 2
+    for measurement, cell in zip(fed, results.totals[:2], strict=True):
+        assert abs(float(measurement.value) - cell.figures.quality) < 0.001

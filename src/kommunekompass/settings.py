@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kommunekompass.imports",
     "kommunekompass.improvement",
     "kommunekompass.forecasts",
+    "kommunekompass.surveys",
     "kommunekompass.api",
     # django-ninja: its Swagger UI is served from its own static files (no CDN).
     "ninja",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("bundles/", include("kommunekompass.bundles.urls")),
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
     path("accounts/sso/", include("kommunekompass.sso.urls")),
+    path("surveys/", include("kommunekompass.surveys.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kommunekompass.people.account_urls")),
     path("people/", include("kommunekompass.people.urls")),

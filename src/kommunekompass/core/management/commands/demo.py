@@ -31,6 +31,7 @@ from kommunekompass.imports.applying import import_results
 from kommunekompass.improvement.demo import load_demo_programme
 from kommunekompass.meetings.demo import load_demo_meeting
 from kommunekompass.people.demo import demo_user_names, load_demo_people
+from kommunekompass.surveys.demo import load_demo_survey
 
 FREEZE_BATCH = 50  # evaluations frozen together
 
@@ -111,6 +112,9 @@ class Command(BaseCommand):
             created = load_demo_programme(users, datetime.date.today())
             state = "created" if created else "already there"
             self.stdout.write(f"Improvement programme Fjordvik: {state}")
+            created = load_demo_survey(users, datetime.date.today())
+            state = "created" if created else "already there"
+            self.stdout.write(f"Survey of home care in Fjordvik, two periods: {state}")
             if load_demo_people(users):
                 self.stdout.write(
                     "Invited lise.leser@fjordvik.example; the mail is in "
