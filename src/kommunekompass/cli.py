@@ -49,8 +49,34 @@ def main(argv: list[str] | None = None) -> None:
     codes = [code for code, _name in settings.LANGUAGES]
     if language not in codes:
         sys.exit(f"Unknown language {language!r}: use one of {', '.join(codes)}.")
+    from django.db import DatabaseError
+
     with translation.override(language):
-        execute_from_command_line(["kommunekompass", *args])
+        try:
+            execute_from_command_line(["kommunekompass", *args])
+        except DatabaseError:
+            message = unmigrated_message()
+            if message is None:
+                raise
+            sys.exit(message)
+
+
+def unmigrated_message() -> str | None:
+    """After a database error: a clear message if migrations are pending, else None (the error
+    is something else and is raised as it is)."""
+    from kommunekompass.core.health import pending_migrations
+
+    try:
+        pending = pending_migrations()
+    except Exception:  # noqa: BLE001 - the database itself is the problem; show its error
+        return None
+    if not pending:
+        return None
+    return (
+        f"The database is not up to date: {len(pending)} migrations are not applied "
+        f"(the first: {pending[0]}). Run `kommunekompass migrate` first "
+        "(`kommunekompass serve` does it itself unless given --no-migrate)."
+    )
 
 
 if __name__ == "__main__":

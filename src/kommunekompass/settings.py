@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/ and /health/ready/ are answered before anything else (core/health.py).
+    "kommunekompass.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A visitor's request for a public report is answered from what an earlier one left ready.
@@ -180,14 +182,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A per-process memory cache: rendered scoring pages (keyed on each evaluation's revision, so
-# never stale) and sessions (read from the cache, written through to the database).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# A cache shared by every app server: rendered pages (keyed on each evaluation's revision, so
+# never stale), the remembered state of public reports, reminder counts, sign-in throttling
+# counters and the slots that let one rendering run at a time (lib.concurrency). Redis when
+# KOMMUNEKOMPASS_REDIS_URL is set; otherwise a table in the database (made by `migrate`, see
+# core's migration), so several servers on one database share it with nothing more to run.
+REDIS_URL = os.environ.get("KOMMUNEKOMPASS_REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kommunekompass",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kommunekompass_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Sessions live in the database (read through the cache): any server reads a session that
+# another made.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -300,15 +318,39 @@ if KOMMUNEKOMPASS_SECURE:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    # The app usually runs on a host inside a municipality's domain (kompass.fjordvik.kommune.no):
+    # HSTS for every subdomain of it, or the browsers' preload list, is the domain owner's
+    # choice, made with these two (then `check --deploy` has nothing to say about them).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("KOMMUNEKOMPASS_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _flag("KOMMUNEKOMPASS_HSTS_PRELOAD")
+    SILENCED_SYSTEM_CHECKS = [
+        *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+        *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+    ]
     # Safe because `kommunekompass serve` (waitress) drops X-Forwarded-Proto unless the
     # request comes from one of TRUSTED_PROXIES. Another server must do the same.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# KOMMUNEKOMPASS_LOG_FORMAT=json: one JSON object per line (python-json-logger), for a log
+# collector; otherwise plain lines.
+LOG_FORMAT = os.environ.get("KOMMUNEKOMPASS_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"one_line": {"()": "kommunekompass.core.log_filters.OneLineClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KOMMUNEKOMPASS_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every step and every SVG property it skips at INFO level.
     "loggers": {

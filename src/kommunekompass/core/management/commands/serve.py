@@ -1,5 +1,8 @@
 """`kommunekompass serve`: migrate the database, then serve the app with waitress.
 
+With `--no-migrate` (several app servers on one database, migrated once by the operator with
+`kommunekompass migrate`) it refuses to start while migrations are pending.
+
 Behind a reverse proxy that ends TLS, list the proxy's addresses in
 KOMMUNEKOMPASS_TRUSTED_PROXIES: from those addresses the X-Forwarded-For, -Proto, -Host and
 -Port headers are believed (the client's address becomes REMOTE_ADDR, https the scheme); from
@@ -9,7 +12,7 @@ have come over https or from another address.
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 TRUSTED_PROXY_HEADERS = {
     "x-forwarded-for",
@@ -47,9 +50,31 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-migrate",
+            action="store_true",
+            help="Do not apply migrations; refuse to serve while any is pending (several app "
+            "servers: the operator runs `kommunekompass migrate` once).",
+        )
 
-    def handle(self, *args, host, port, threads, **options):
-        call_command("migrate", interactive=False, verbosity=0)
+    def prepare_database(self, *, migrate: bool) -> None:
+        """Apply the migrations and make the cache table, or, with `migrate` False, refuse to
+        go on while a migration is pending."""
+        from kommunekompass.core.health import pending_migrations
+
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+            return
+        pending = pending_migrations()
+        if pending:
+            raise CommandError(
+                f"{len(pending)} migrations are not applied (the first: {pending[0]}). Run "
+                "`kommunekompass migrate` once, then start the servers; or start `serve` "
+                "without --no-migrate to apply them here."
+            )
+
+    def handle(self, *args, host, port, threads, no_migrate=False, **options):
+        self.prepare_database(migrate=not no_migrate)
         from waitress import serve
 
         from kommunekompass.wsgi import application
