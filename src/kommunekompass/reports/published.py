@@ -27,9 +27,9 @@ BODY_VERSION = "5"
 BODY_TIMEOUT = 24 * 3600
 
 
-# How long a server process may answer from its remembered state of an evaluation. A change
-# saved in this process forgets it at once (see forget_state, called when an evaluation is
-# saved); other processes learn it within this many seconds, or at once with a shared cache.
+# How long the remembered state of an evaluation may be used. A change forgets it at once (see
+# forget_state, called when an evaluation is saved) in the cache every app server shares (the
+# database or Redis); this bounds what a change made outside the app (the shell) leaves.
 STATE_TIMEOUT = 2
 
 

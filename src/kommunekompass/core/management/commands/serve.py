@@ -1,5 +1,9 @@
 """`kommunekompass serve`: migrate the database, then serve the app with waitress.
 
+`--workers N` (N > 1, Linux only) serves with gunicorn: N worker processes with `--threads`
+threads each, behind the same proxy rules. The processes share sessions and the cache through
+the database (or Redis), so any request may land on any of them.
+
 With `--no-migrate` (several app servers on one database, migrated once by the operator with
 `kommunekompass migrate`) it refuses to start while migrations are pending.
 
@@ -9,6 +13,8 @@ KOMMUNEKOMPASS_TRUSTED_PROXIES: from those addresses the X-Forwarded-For, -Proto
 any other address they are removed before the app sees the request, so nobody can claim to
 have come over https or from another address.
 """
+
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -51,6 +57,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Worker processes; more than 1 runs gunicorn (Linux only). Default: 1 "
+            "(waitress, one process).",
+        )
+        parser.add_argument(
             "--no-migrate",
             action="store_true",
             help="Do not apply migrations; refuse to serve while any is pending (several app "
@@ -73,18 +86,32 @@ class Command(BaseCommand):
                 "without --no-migrate to apply them here."
             )
 
-    def handle(self, *args, host, port, threads, no_migrate=False, **options):
+    def handle(self, *args, host, port, threads, workers=1, no_migrate=False, **options):
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1.")
+        if workers > 1 and not sys.platform.startswith("linux"):
+            raise CommandError(
+                "--workers runs gunicorn, which runs on Linux only; serve with one worker here."
+            )
         self.prepare_database(migrate=not no_migrate)
-        from waitress import serve
-
         from kommunekompass.wsgi import application
 
         proxies = settings.TRUSTED_PROXIES
         if proxies:
             self.stdout.write(f"Trusting forwarded headers from: {', '.join(proxies)}")
-        self.stdout.write(f"Kommunekompass is running on http://{host}:{port}/ (Ctrl+C stops it)")
+        self.stdout.write(
+            f"Kommunekompass is running on http://{host}:{port}/ with {workers} worker(s) "
+            "(Ctrl+C stops it)"
+        )
+        self.stdout.flush()
+        app = trust_proxies(application, proxies)
+        if workers > 1:
+            serve_with_gunicorn(app, host=host, port=port, workers=workers, threads=threads)
+            return
+        from waitress import serve
+
         serve(
-            trust_proxies(application, proxies),
+            app,
             host=host,
             port=port,
             threads=threads,
@@ -93,3 +120,28 @@ class Command(BaseCommand):
             # of a trusted proxy before it does.
             clear_untrusted_proxy_headers=False,
         )
+
+
+def serve_with_gunicorn(app, *, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the WSGI `app` (already wrapped by trust_proxies) with gunicorn's threaded workers.
+
+    gunicorn believes X-Forwarded-Proto only from the trusted proxies too; the wrapper removes
+    forwarded headers from anyone else before the app sees them, as with waitress."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", [f"{host}:{port}"])
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("forwarded_allow_ips", ",".join(settings.TRUSTED_PROXIES))
+            self.cfg.set("proc_name", "kommunekompass")
+            # A rendering of a large report may take a while; the proxy decides on patience.
+            self.cfg.set("timeout", 300)
+            self.cfg.set("accesslog", None)
+
+        def load(self):
+            return app
+
+    Server().run()
