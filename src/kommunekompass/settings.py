@@ -284,6 +284,36 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 
+# Where files are kept (evidence, the stored files of published versions, what bundles bring):
+# the folder uploads/ in the data directory, or, with KOMMUNEKOMPASS_S3_BUCKET, a bucket of an
+# S3-compatible object store (django-storages), which several app servers share. The bucket is
+# private: every download goes through the app and its access checks.
+S3_BUCKET = os.environ.get("KOMMUNEKOMPASS_S3_BUCKET", "").strip()
+if S3_BUCKET:
+    _s3_endpoint = os.environ.get("KOMMUNEKOMPASS_S3_ENDPOINT_URL", "").strip() or None
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "access_key": os.environ.get("KOMMUNEKOMPASS_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("KOMMUNEKOMPASS_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "region_name": os.environ.get("KOMMUNEKOMPASS_S3_REGION", "").strip() or None,
+            # Another S3-compatible store (MinIO, Ceph, a cloud's own) is addressed by path.
+            "addressing_style": "path" if _s3_endpoint else None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # In MEDIA_ROOT.
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
