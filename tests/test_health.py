@@ -27,7 +27,12 @@ PRODUCTION = {
 
 
 def run(args, data_dir, **env):
-    environment = {**os.environ, "KOMMUNEKOMPASS_DATA_DIR": str(data_dir), **env}
+    environment = {
+        **os.environ,
+        "KOMMUNEKOMPASS_DATA_DIR": str(data_dir),
+        "KOMMUNEKOMPASS_LANGUAGE": "en",
+        **env,
+    }
     environment.pop("DATABASE_URL", None)
     return subprocess.run(
         [COMMAND, *args], env=environment, capture_output=True, text=True, timeout=300

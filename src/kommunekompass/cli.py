@@ -72,11 +72,17 @@ def unmigrated_message() -> str | None:
         return None
     if not pending:
         return None
-    return (
-        f"The database is not up to date: {len(pending)} migrations are not applied "
-        f"(the first: {pending[0]}). Run `kommunekompass migrate` first "
-        "(`kommunekompass serve` does it itself unless given --no-migrate)."
-    )
+    from django.utils.translation import ngettext
+
+    return ngettext(
+        "The database is not up to date: %(count)d migration is not applied (the first: "
+        "%(first)s). Run `kommunekompass migrate` first (`kommunekompass serve` does it itself "
+        "unless given --no-migrate).",
+        "The database is not up to date: %(count)d migrations are not applied (the first: "
+        "%(first)s). Run `kommunekompass migrate` first (`kommunekompass serve` does it itself "
+        "unless given --no-migrate).",
+        len(pending),
+    ) % {"count": len(pending), "first": pending[0]}
 
 
 if __name__ == "__main__":

@@ -21,6 +21,13 @@ KOMMUNEKOMPASS_SMTP_TLS       "1": STARTTLS (default), "ssl": TLS from the start
 KOMMUNEKOMPASS_MAIL_FROM      the sender of every mail (Kommunekompass <kommunekompass@localhost>)
 KOMMUNEKOMPASS_SITE_URL       the address people open the app at, for links in mails sent by
                               `kommunekompass send-reminders` (http://127.0.0.1:8000)
+KOMMUNEKOMPASS_LOG_FORMAT     "json": one JSON object per log line (default: plain text)
+KOMMUNEKOMPASS_HSTS_INCLUDE_SUBDOMAINS, KOMMUNEKOMPASS_HSTS_PRELOAD  "1": HSTS for subdomains,
+                              preload (with KOMMUNEKOMPASS_SECURE=1; default: neither)
+KOMMUNEKOMPASS_REDIS_URL      the shared cache in Redis (default: a table in the database)
+KOMMUNEKOMPASS_S3_BUCKET      files in this bucket of an S3-compatible store (default: the data
+                              dir), with KOMMUNEKOMPASS_S3_ENDPOINT_URL, _ACCESS_KEY_ID,
+                              _SECRET_ACCESS_KEY and _REGION
 DATABASE_URL                  e.g. postgres://user:pass@127.0.0.1:5432/kommunekompass;
                               unset means SQLite in the data dir
 """

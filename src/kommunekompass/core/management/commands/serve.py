@@ -19,6 +19,7 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 TRUSTED_PROXY_HEADERS = {
     "x-forwarded-for",
@@ -81,17 +82,26 @@ class Command(BaseCommand):
         pending = pending_migrations()
         if pending:
             raise CommandError(
-                f"{len(pending)} migrations are not applied (the first: {pending[0]}). Run "
-                "`kommunekompass migrate` once, then start the servers; or start `serve` "
-                "without --no-migrate to apply them here."
+                ngettext(
+                    "%(count)d migration is not applied (the first: %(first)s). Run "
+                    "`kommunekompass migrate` once, then start the servers; or start `serve` "
+                    "without --no-migrate to apply it here.",
+                    "%(count)d migrations are not applied (the first: %(first)s). Run "
+                    "`kommunekompass migrate` once, then start the servers; or start `serve` "
+                    "without --no-migrate to apply them here.",
+                    len(pending),
+                )
+                % {"count": len(pending), "first": pending[0]}
             )
 
     def handle(self, *args, host, port, threads, workers=1, no_migrate=False, **options):
         if workers < 1 or threads < 1:
-            raise CommandError("--workers and --threads must be at least 1.")
+            raise CommandError(gettext("--workers and --threads must be at least 1."))
         if workers > 1 and not sys.platform.startswith("linux"):
             raise CommandError(
-                "--workers runs gunicorn, which runs on Linux only; serve with one worker here."
+                gettext(
+                    "--workers runs gunicorn, which runs on Linux only; serve with one worker here."
+                )
             )
         self.prepare_database(migrate=not no_migrate)
         from kommunekompass.wsgi import application
