@@ -41,3 +41,39 @@ def test_a_slot_is_held_in_the_shared_table(database_cache):
     assert not any(key.endswith("rendering:user:7") for key in cache_rows())
     with one_at_a_time("rendering:user:7", 60):
         pass
+
+
+def test_redis_and_s3_are_taken_from_the_environment(tmp_path):
+    """KOMMUNEKOMPASS_REDIS_URL makes the cache Redis, KOMMUNEKOMPASS_S3_* the file storage S3."""
+    import json
+    import os
+    import subprocess
+
+    from tests.test_health import COMMAND
+
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.CACHES['default'], settings.STORAGES['default']]))"
+    )
+    env = {
+        **os.environ,
+        "KOMMUNEKOMPASS_DATA_DIR": str(tmp_path / "data"),
+        "KOMMUNEKOMPASS_REDIS_URL": "redis://10.0.0.9:6379/0",
+        "KOMMUNEKOMPASS_S3_BUCKET": "kommunekompass",
+        "KOMMUNEKOMPASS_S3_ENDPOINT_URL": "https://s3.example.no",
+        "KOMMUNEKOMPASS_S3_ACCESS_KEY_ID": "key",
+        "KOMMUNEKOMPASS_S3_SECRET_ACCESS_KEY": "secret",
+        "KOMMUNEKOMPASS_S3_REGION": "eu-north-1",
+    }
+    result = subprocess.run(
+        [COMMAND, "shell", "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    cache_setting, storage = json.loads(result.stdout.strip().splitlines()[-1])
+    assert cache_setting["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache_setting["LOCATION"] == "redis://10.0.0.9:6379/0"
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "kommunekompass"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.no"
+    assert storage["OPTIONS"]["access_key"] == "key"
+    assert storage["OPTIONS"]["region_name"] == "eu-north-1"

@@ -201,8 +201,7 @@ RENDERING_SLOT_SECONDS = 300
 
 
 def _rendering_slot(user):
-    """One rendering at a time per user (see lib.concurrency: per process unless the cache is
-    shared)."""
+    """One rendering at a time per user, on every server (see lib.concurrency)."""
     return one_at_a_time(f"rendering:user:{user.pk}", RENDERING_SLOT_SECONDS)
 
 
