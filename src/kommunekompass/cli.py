@@ -17,6 +17,9 @@ import os
 import sys
 
 LANGUAGE_VARIABLE = "KOMMUNEKOMPASS_LANGUAGE"
+# Commands that change the schema themselves (serve migrates first): their database errors
+# are shown as they are.
+MIGRATING_COMMANDS = {"migrate", "makemigrations", "squashmigrations", "flush", "serve"}
 
 
 def take_language(args: list[str]) -> tuple[str | None, list[str]]:
@@ -55,6 +58,9 @@ def main(argv: list[str] | None = None) -> None:
         try:
             execute_from_command_line(["kommunekompass", *args])
         except DatabaseError:
+            # A failing migration shows its own error: "run migrate" would be no help.
+            if args and args[0] in MIGRATING_COMMANDS:
+                raise
             message = unmigrated_message()
             if message is None:
                 raise
