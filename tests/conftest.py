@@ -1,6 +1,26 @@
 import pytest
+from django.test.utils import override_settings
 
 from kommunekompass.frameworks.loader import load_shipped_frameworks
+
+# The app's cache is shared by its servers (the database, or Redis). Tests use a per-process
+# memory cache: a test without database access may touch the cache, and query counts measure
+# the app's own queries. tests/test_shared_cache.py and the tests that start servers use the
+# database cache.
+MEMORY_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def memory_cache():
+    override = override_settings(CACHES=MEMORY_CACHE)
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

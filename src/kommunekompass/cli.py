@@ -17,6 +17,9 @@ import os
 import sys
 
 LANGUAGE_VARIABLE = "KOMMUNEKOMPASS_LANGUAGE"
+# Commands that change the schema themselves (serve migrates first): their database errors
+# are shown as they are.
+MIGRATING_COMMANDS = {"migrate", "makemigrations", "squashmigrations", "flush", "serve"}
 
 
 def take_language(args: list[str]) -> tuple[str | None, list[str]]:
@@ -49,8 +52,43 @@ def main(argv: list[str] | None = None) -> None:
     codes = [code for code, _name in settings.LANGUAGES]
     if language not in codes:
         sys.exit(f"Unknown language {language!r}: use one of {', '.join(codes)}.")
+    from django.db import DatabaseError
+
     with translation.override(language):
-        execute_from_command_line(["kommunekompass", *args])
+        try:
+            execute_from_command_line(["kommunekompass", *args])
+        except DatabaseError:
+            # A failing migration shows its own error: "run migrate" would be no help.
+            if args and args[0] in MIGRATING_COMMANDS:
+                raise
+            message = unmigrated_message()
+            if message is None:
+                raise
+            sys.exit(message)
+
+
+def unmigrated_message() -> str | None:
+    """After a database error: a clear message if migrations are pending, else None (the error
+    is something else and is raised as it is)."""
+    from kommunekompass.core.health import pending_migrations
+
+    try:
+        pending = pending_migrations()
+    except Exception:  # noqa: BLE001 - the database itself is the problem; show its error
+        return None
+    if not pending:
+        return None
+    from django.utils.translation import ngettext
+
+    return ngettext(
+        "The database is not up to date: %(count)d migration is not applied (the first: "
+        "%(first)s). Run `kommunekompass migrate` first (`kommunekompass serve` does it itself "
+        "unless given --no-migrate).",
+        "The database is not up to date: %(count)d migrations are not applied (the first: "
+        "%(first)s). Run `kommunekompass migrate` first (`kommunekompass serve` does it itself "
+        "unless given --no-migrate).",
+        len(pending),
+    ) % {"count": len(pending), "first": pending[0]}
 
 
 if __name__ == "__main__":

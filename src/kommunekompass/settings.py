@@ -26,6 +26,13 @@ KOMMUNEKOMPASS_ACCESSIBILITY_CONTACT  e-mail address for feedback on accessibili
 KOMMUNEKOMPASS_LOCAL_LOGIN    "0" switches local passwords off: sign in only through single sign-on
 KOMMUNEKOMPASS_OIDC_PROVIDERS comma-separated OpenID providers for single sign-on, each set by
                               KOMMUNEKOMPASS_OIDC_<NAME>_* (sso/config.py, docs/deployment.md)
+KOMMUNEKOMPASS_LOG_FORMAT     "json": one JSON object per log line (default: plain text)
+KOMMUNEKOMPASS_HSTS_INCLUDE_SUBDOMAINS, KOMMUNEKOMPASS_HSTS_PRELOAD  "1": HSTS for subdomains,
+                              preload (with KOMMUNEKOMPASS_SECURE=1; default: neither)
+KOMMUNEKOMPASS_REDIS_URL      the shared cache in Redis (default: a table in the database)
+KOMMUNEKOMPASS_S3_BUCKET      files in this bucket of an S3-compatible store (default: the data
+                              dir), with KOMMUNEKOMPASS_S3_ENDPOINT_URL, _ACCESS_KEY_ID,
+                              _SECRET_ACCESS_KEY and _REGION
 DATABASE_URL                  e.g. postgres://user:pass@127.0.0.1:5432/kommunekompass;
                               unset means SQLite in the data dir
 """
@@ -107,6 +114,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/ and /health/ready/ are answered before anything else (core/health.py).
+    "kommunekompass.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A visitor's request for a public report is answered from what an earlier one left ready.
@@ -199,14 +208,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A per-process memory cache: rendered scoring pages (keyed on each evaluation's revision, so
-# never stale) and sessions (read from the cache, written through to the database).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# A cache shared by every app server: rendered pages (keyed on each evaluation's revision, so
+# never stale), the remembered state of public reports, reminder counts, sign-in throttling
+# counters and the slots that let one rendering run at a time (lib.concurrency). Redis when
+# KOMMUNEKOMPASS_REDIS_URL is set; otherwise a table in the database (made by `migrate`, see
+# core's migration), so several servers on one database share it with nothing more to run.
+REDIS_URL = os.environ.get("KOMMUNEKOMPASS_REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kommunekompass",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kommunekompass_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Sessions live in the database (read through the cache): any server reads a session that
+# another made.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -289,6 +314,36 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 
+# Where files are kept (evidence, the stored files of published versions, what bundles bring):
+# the folder uploads/ in the data directory, or, with KOMMUNEKOMPASS_S3_BUCKET, a bucket of an
+# S3-compatible object store (django-storages), which several app servers share. The bucket is
+# private: every download goes through the app and its access checks.
+S3_BUCKET = os.environ.get("KOMMUNEKOMPASS_S3_BUCKET", "").strip()
+if S3_BUCKET:
+    _s3_endpoint = os.environ.get("KOMMUNEKOMPASS_S3_ENDPOINT_URL", "").strip() or None
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "access_key": os.environ.get("KOMMUNEKOMPASS_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("KOMMUNEKOMPASS_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "region_name": os.environ.get("KOMMUNEKOMPASS_S3_REGION", "").strip() or None,
+            # Another S3-compatible store (MinIO, Ceph, a cloud's own) is addressed by path.
+            "addressing_style": "path" if _s3_endpoint else None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # In MEDIA_ROOT.
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -323,15 +378,39 @@ if KOMMUNEKOMPASS_SECURE:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    # The app usually runs on a host inside a municipality's domain (kompass.fjordvik.kommune.no):
+    # HSTS for every subdomain of it, or the browsers' preload list, is the domain owner's
+    # choice, made with these two (then `check --deploy` has nothing to say about them).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("KOMMUNEKOMPASS_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _flag("KOMMUNEKOMPASS_HSTS_PRELOAD")
+    SILENCED_SYSTEM_CHECKS = [
+        *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+        *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+    ]
     # Safe because `kommunekompass serve` (waitress) drops X-Forwarded-Proto unless the
     # request comes from one of TRUSTED_PROXIES. Another server must do the same.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# KOMMUNEKOMPASS_LOG_FORMAT=json: one JSON object per line (python-json-logger), for a log
+# collector; otherwise plain lines.
+LOG_FORMAT = os.environ.get("KOMMUNEKOMPASS_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"one_line": {"()": "kommunekompass.core.log_filters.OneLineClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KOMMUNEKOMPASS_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every step and every SVG property it skips at INFO level.
     "loggers": {

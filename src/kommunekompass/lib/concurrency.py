@@ -15,9 +15,9 @@ class Busy(Exception):
 def one_at_a_time(key: str, timeout: int = 300):
     """Hold the slot `key` while the block runs; raise Busy at once if it is held.
 
-    `cache.add` is atomic, so the slot is exclusive across the threads of one process with the
-    default local-memory cache, and across processes only with a shared cache (Redis,
-    memcached, the database cache). `timeout` frees a slot whose holder died."""
+    `cache.add` is atomic, and the app's cache is shared by every process and server (the
+    database cache, or Redis), so the slot is exclusive across all of them. `timeout` frees a
+    slot whose holder died."""
     if not cache.add(key, 1, timeout):
         raise Busy(key)
     try:

@@ -2,7 +2,7 @@
 
 A published report's page and files are the same bytes for every visitor without a session:
 the page has no token and no user in it, and the files are stored once. This middleware keeps
-the whole response (its headers, and its body or the stored file's path) that the report views
+the whole response (its headers, and its body or the stored file's name) that the report views
 gave such a visitor, under a key that holds everything that can change what the address shows
 (the address, the evaluation's latest version and status, the language). The next visitor's
 request is then answered here, before sessions, CSRF, the URL resolver and the view: one cache
@@ -71,20 +71,22 @@ class PublicReportMiddleware:
             getattr(response, "public_memo", False)
             and response.status_code == 200
             and not response.cookies
+            and (not isinstance(response, FileResponse) or hasattr(response, "stored_name"))
         )
 
     @staticmethod
     def _memo(response) -> dict:
         headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
         if isinstance(response, FileResponse):
-            return {"headers": headers, "path": response.file_to_stream.name}
+            # Its name in the file storage (the data directory or the object store).
+            return {"headers": headers, "stored": response.stored_name}
         return {"headers": headers, "body": response.content}
 
     @staticmethod
     def _answer(memo):
-        if "path" in memo:
+        if "stored" in memo:
             try:
-                response = FileResponse(open(memo["path"], "rb"))  # noqa: SIM115 - closed by it
+                response = FileResponse(published.open_stored(memo["stored"]))
             except OSError:
                 return None
         else:

@@ -27,9 +27,9 @@ BODY_VERSION = "5"
 BODY_TIMEOUT = 24 * 3600
 
 
-# How long a server process may answer from its remembered state of an evaluation. A change
-# saved in this process forgets it at once (see forget_state, called when an evaluation is
-# saved); other processes learn it within this many seconds, or at once with a shared cache.
+# How long the remembered state of an evaluation may be used. A change forgets it at once (see
+# forget_state, called when an evaluation is saved) in the cache every app server shares (the
+# database or Redis); this bounds what a change made outside the app (the shell) leaves.
 STATE_TIMEOUT = 2
 
 
@@ -82,13 +82,23 @@ def _file_key(pk, number: int, kind: str) -> str:
     return f"report-file:{pk}:{number}:{kind}"
 
 
-def remember_file(pk, number: int, kind: str, path: str, filename: str) -> None:
-    """A version's stored file never changes: remember where it is."""
-    cache.set(_file_key(pk, number, kind), (path, filename), BODY_TIMEOUT)
+def remember_file(pk, number: int, kind: str, name: str, filename: str) -> None:
+    """A version's stored file never changes: remember its name in the file storage (the data
+    directory or the object store)."""
+    cache.set(_file_key(pk, number, kind), (name, filename), BODY_TIMEOUT)
 
 
 def known_file(pk, number: int, kind: str) -> tuple[str, str] | None:
+    """(the name in the file storage, the download's file name) of a remembered file."""
     return cache.get(_file_key(pk, number, kind))
+
+
+def open_stored(name: str):
+    """A stored file by its name in the file storage, open for reading (from the data directory
+    or streamed from the object store)."""
+    from django.core.files.storage import default_storage
+
+    return default_storage.open(name, "rb")
 
 
 def is_public(evaluation: Evaluation) -> bool:
@@ -143,6 +153,11 @@ def store_missing(version: PublishedVersion) -> bool:
     return rendered
 
 
+def stored_name(version: PublishedVersion, kind: str) -> str:
+    """The name of the version's file of `kind` in the file storage."""
+    return docx_path(version) if kind == "docx" else getattr(version, kind).name
+
+
 def stored_file(version: PublishedVersion, kind: str, *, may_render: bool = False):
     """The version's stored file ("pdf" or "xlsx"), open for reading. A version without it
     (an imported one, or a failed rendering) gets its files rendered now when `may_render`
@@ -194,13 +209,6 @@ def store_docx(version: PublishedVersion) -> bool:
             return False
         default_storage.save(path, ContentFile(render_docx_file(version)))
     return True
-
-
-def docx_file_path(version: PublishedVersion) -> str:
-    """Where the stored Word document is on disk."""
-    from django.core.files.storage import default_storage
-
-    return default_storage.path(docx_path(version))
 
 
 def is_docx_stored(version: PublishedVersion) -> bool:

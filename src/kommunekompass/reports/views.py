@@ -201,8 +201,7 @@ RENDERING_SLOT_SECONDS = 300
 
 
 def _rendering_slot(user):
-    """One rendering at a time per user (see lib.concurrency: per process unless the cache is
-    shared)."""
+    """One rendering at a time per user, on every server (see lib.concurrency)."""
     return one_at_a_time(f"rendering:user:{user.pk}", RENDERING_SLOT_SECONDS)
 
 
@@ -264,9 +263,11 @@ def _serve_version_file(request, evaluation, version, kind: str):
     except Busy:
         return _busy(request)
     name = f"{file_stem(evaluation.municipality.name, evaluation.year, f'-v{version.number}')}"
-    path = published.docx_file_path(version) if kind == "docx" else handle.path
-    published.remember_file(evaluation.pk, version.number, kind, path, f"{name}.{kind}")
-    return _file_response(handle, f"{name}.{kind}", kind)
+    stored = published.stored_name(version, kind)
+    published.remember_file(evaluation.pk, version.number, kind, stored, f"{name}.{kind}")
+    response = _file_response(handle, f"{name}.{kind}", kind)
+    response.stored_name = stored  # PublicReportMiddleware opens it again by this name
+    return response
 
 
 def _known_file(pk, number, kind):
@@ -280,11 +281,12 @@ def _known_file(pk, number, kind):
     known = published.known_file(pk, number, kind)
     if known is None:
         return None
-    path, filename = known
+    stored, filename = known
     try:
-        response = _file_response(open(path, "rb"), filename, kind)  # noqa: SIM115
+        response = _file_response(published.open_stored(stored), filename, kind)
     except OSError:
         return None
+    response.stored_name = stored
     response.public_memo = True  # a stored file of a public version: PublicReportMiddleware
     return response
 
