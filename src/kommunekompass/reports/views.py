@@ -312,16 +312,18 @@ def _live_file(request, pk, kind):
     # A draft: only its own people get here (get_evaluation answers 404 to anyone else,
     # anonymous visitors included).
     evaluation, _access = get_evaluation(request.user, pk, "result")
-    # The draft's files are in its report language, as the published ones will be.
-    with translation.override(evaluation.report_language or get_language()):
-        if kind in ("pdf", "docx"):
-            render = render_pdf if kind == "pdf" else render_docx
-            try:
-                with _rendering_slot(request.user):
-                    content = render(build_report(evaluation, _group_key(request)))
-            except Busy:
-                return _busy(request)
-        else:
+    # The draft's files are in its report language, as the published ones will be; the
+    # "busy" page is in the reader's own language.
+    language = evaluation.report_language or get_language()
+    if kind in ("pdf", "docx"):
+        render = render_pdf if kind == "pdf" else render_docx
+        try:
+            with _rendering_slot(request.user), translation.override(language):
+                content = render(build_report(evaluation, _group_key(request)))
+        except Busy:
+            return _busy(request)
+    else:
+        with translation.override(language):
             content = render_xlsx(build_report(evaluation, _group_key(request)))
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{report_filename(evaluation, kind)}"'
