@@ -23,6 +23,16 @@ def default_language_afterwards():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+IMMEDIATE_JOBS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_jobs(settings):
+    """Jobs run at once, in the process that enqueues them (after the commit, as on_commit
+    callbacks do). tests/test_jobs.py runs the database backend with a real worker."""
+    settings.TASKS = IMMEDIATE_JOBS
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher is slow by design; tests log in dozens of people.

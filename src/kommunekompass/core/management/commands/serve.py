@@ -5,7 +5,13 @@ KOMMUNEKOMPASS_TRUSTED_PROXIES: from those addresses the X-Forwarded-For, -Proto
 -Port headers are believed (the client's address becomes REMOTE_ADDR, https the scheme); from
 any other address they are removed before the app sees the request, so nobody can claim to
 have come over https or from another address.
+
+Beside the web server runs one worker thread of the job queue (see lib/jobs.py), so that one
+command is a whole instance; `--no-worker` leaves the jobs to `kommunekompass worker`
+processes (the production set-up, where several app servers share one database).
 """
+
+import threading
 
 from django.conf import settings
 from django.core.management import call_command
@@ -40,6 +46,15 @@ def trust_proxies(application, proxies):
     return app
 
 
+def start_worker_thread() -> threading.Thread:
+    """One job worker in a daemon thread (it stops with the server)."""
+    from kommunekompass.lib.jobs import make_worker
+
+    thread = threading.Thread(target=make_worker().run, name="job-worker", daemon=True)
+    thread.start()
+    return thread
+
+
 class Command(BaseCommand):
     help = "Apply database migrations and serve Kommunekompass over HTTP."
 
@@ -47,9 +62,18 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-worker",
+            dest="worker",
+            action="store_false",
+            help="Run no job worker beside the server (run `kommunekompass worker` instead).",
+        )
 
-    def handle(self, *args, host, port, threads, **options):
+    def handle(self, *args, host, port, threads, worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        if worker and settings.JOBS_MODE == "database":
+            start_worker_thread()
+            self.stdout.write("A worker thread runs the job queue beside the server.")
         from waitress import serve
 
         from kommunekompass.wsgi import application
