@@ -83,10 +83,13 @@ def _retry(task_object, args, kwargs, attempt: int) -> None:
     later.enqueue(*args, attempt=attempt + 1, **kwargs)
 
 
-def stores_in_database(task_object) -> bool:
+def stores_in_database(task_object=None) -> bool:
+    """Does the queue (of `task_object`, else the default one) keep its jobs in the database,
+    for a worker to run? (False for the immediate backend.)"""
     from django_tasks_db.backend import DatabaseBackend
 
-    return isinstance(task_object.get_backend(), DatabaseBackend)
+    backend = task_object.get_backend() if task_object else task_backends["default"]
+    return isinstance(backend, DatabaseBackend)
 
 
 def enqueue_after_commit(task_object, *args, **kwargs) -> None:

@@ -29,6 +29,7 @@ from kommunekompass.evaluations.services.workflow import freeze_published_many
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.imports.applying import import_results
 from kommunekompass.improvement.demo import load_demo_programme
+from kommunekompass.lib import jobs
 from kommunekompass.people.demo import demo_user_names, load_demo_people
 
 FREEZE_BATCH = 50  # evaluations frozen together
@@ -121,6 +122,11 @@ class Command(BaseCommand):
                     f"Reopened, corrected and published {evaluation.municipality} "
                     f"{evaluation.year} again: v{evaluation.published_version}"
                 )
+        # The published versions' files, the open data and the invitation's mail are jobs:
+        # run them now, so the demo is whole when the command ends.
+        if jobs.stores_in_database():
+            self.stdout.write("Running the queued jobs (the published files, open data, mail)")
+            jobs.run_until_empty()
 
     def freeze_published(self) -> None:
         """Every published evaluation gets its published version (the synthetic set is

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kommunekompass.lib import jobs
+
 TRUSTED_PROXY_HEADERS = {
     "x-forwarded-for",
     "x-forwarded-proto",
@@ -48,9 +50,7 @@ def trust_proxies(application, proxies):
 
 def start_worker_thread() -> threading.Thread:
     """One job worker in a daemon thread (it stops with the server)."""
-    from kommunekompass.lib.jobs import make_worker
-
-    thread = threading.Thread(target=make_worker().run, name="job-worker", daemon=True)
+    thread = threading.Thread(target=jobs.make_worker().run, name="job-worker", daemon=True)
     thread.start()
     return thread
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, threads, worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        if worker and settings.JOBS_MODE == "database":
+        if worker and jobs.stores_in_database():
             start_worker_thread()
             self.stdout.write("A worker thread runs the job queue beside the server.")
         from waitress import serve
