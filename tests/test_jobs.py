@@ -19,6 +19,7 @@ from kommunekompass.evaluations import snapshots
 from kommunekompass.evaluations.models import Evaluation, PublishedVersion
 from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.lib import jobs
+from kommunekompass.lib.mail import deliver
 from kommunekompass.reports import jobs as report_jobs
 from kommunekompass.reports import published
 from tests.conftest import shipped
@@ -71,7 +72,9 @@ def stored_bytes(version) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_publishing_queues_the_files_and_the_worker_stores_them_once(database_jobs, client):
+def test_publishing_queues_the_files_and_the_worker_stores_them_once(
+    database_jobs, client, mailoutbox
+):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     evaluation, version = publish_one()
     # Committed with the publication: the files' job and the open-data job wait in the queue.
@@ -88,9 +91,14 @@ def test_publishing_queues_the_files_and_the_worker_stores_them_once(database_jo
     assert client.get(reverse("reports:version_pdf", args=[evaluation.pk, 1])).status_code == 503
     assert "are being prepared" in files_fragment(client, evaluation)
 
+    # A mail with a one-time link waits in the queue beside them.
+    mail = deliver.enqueue("Invitasjon", "https://k.example/i/SECRET/", "<p>SECRET</p>", "a@b.no")
+
     log = run_worker()
     assert "store_version_files" in log and "regenerate_files" in log
-    assert DBTaskResult.objects.successful().count() == 2 and not DBTaskResult.objects.ready()
+    assert DBTaskResult.objects.successful().count() == 3 and not DBTaskResult.objects.ready()
+    assert [m.subject for m in mailoutbox] == ["Invitasjon"] and "SECRET" in mailoutbox[0].body
+    assert "SECRET" not in str(DBTaskResult.objects.get(id=mail.id).args_kwargs)  # sent: gone
     version.refresh_from_db()
     assert published.is_stored(version) and published.is_docx_stored(version)
     assert opendata.path_of(evaluation.framework, "csv").exists()
@@ -136,3 +144,25 @@ def test_a_failing_job_is_tried_again_then_recorded_as_failed(database_jobs, cli
     assert f"store_version_files({version.pk})" in listing
     assert "attempt 3 of 3  gave up" in listing and "failed, tried again" in listing
     assert "RuntimeError: The renderer is broken" in listing
+
+
+@pytest.mark.django_db
+def test_the_files_state_is_shown_to_those_who_may_see_the_version(
+    client, django_assert_max_num_queries
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    evaluation, version = publish_one()  # immediate jobs: run after a commit that never comes
+    reader = make_user("reader-jobbvik", reader_of=evaluation.municipality)
+    evaluator = evaluation.evaluators.get()
+    outsider = make_user("outsider")
+    url = reverse("reports:version_files", args=[evaluation.pk, 1])
+    with django_assert_max_num_queries(6):
+        assert "are being prepared" in client.get(url).content.decode()  # public: anyone
+    assert client.get(reverse("reports:version_files", args=[evaluation.pk, 2])).status_code == 404
+    change_status(evaluation, "withdraw", evaluator, "Feil kommune")
+    assert client.get(url).status_code == 404  # withdrawn: no longer public
+    for stranger in (outsider, reader):  # readers see published results only
+        client.force_login(stranger)
+        assert client.get(url).status_code == 404
+    client.force_login(evaluator)
+    assert "are being prepared" in client.get(url).content.decode()

@@ -39,9 +39,11 @@ from django_tasks import task, task_backends
 log = logging.getLogger(__name__)
 
 
-def job(function=None, *, attempts: int | None = None, priority: int = 0):
+def job(function=None, *, attempts: int | None = None, priority: int = 0, secret: bool = False):
     """Decorate a module-level function to make it a job (a django-tasks Task). Its arguments
-    must be JSON-ready (ids, strings, numbers), never model instances."""
+    must be JSON-ready (ids, strings, numbers), never model instances. With `secret`, the
+    arguments (a mail with a one-time link) are removed from the job's row once the attempt is
+    over; they stay only while the job waits, as in a mail spool."""
 
     def decorate(func):
         def run(context, *args, attempt: int = 1, **kwargs):
@@ -53,6 +55,9 @@ def job(function=None, *, attempts: int | None = None, priority: int = 0):
                 if attempt < allowed:
                     _retry(context.task_result.task, args, kwargs, attempt)
                 raise
+            finally:
+                if secret:
+                    _forget_arguments(context.task_result, attempt)
 
         # The task is found again by its module and name: they are the decorated function's.
         run.__module__ = func.__module__
@@ -81,6 +86,18 @@ def _retry(task_object, args, kwargs, attempt: int) -> None:
     if delay and task_object.get_backend().supports_defer:
         later = task_object.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
     later.enqueue(*args, attempt=attempt + 1, **kwargs)
+
+
+REMOVED = "(removed)"
+
+
+def _forget_arguments(task_result, attempt: int) -> None:
+    if not stores_in_database(task_result.task):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    kept = {"args": [REMOVED], "kwargs": {"attempt": attempt}}
+    DBTaskResult.objects.filter(id=task_result.id).update(args_kwargs=kept)
 
 
 def stores_in_database(task_object=None) -> bool:
@@ -127,12 +144,19 @@ def _last_line(text: str) -> str:
     return lines[-1].strip() if lines else ""
 
 
+def _short(value) -> str:
+    if value == REMOVED:
+        return REMOVED
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def describe(row) -> JobRow:
     """A row of the queue in words."""
     kwargs = dict((row.args_kwargs or {}).get("kwargs") or {})
     attempt = int(kwargs.pop("attempt", 1))
-    args = [repr(a) for a in (row.args_kwargs or {}).get("args") or []]
-    args += [f"{key}={value!r}" for key, value in kwargs.items()]
+    args = [_short(a) for a in (row.args_kwargs or {}).get("args") or []]
+    args += [f"{key}={_short(value)}" for key, value in kwargs.items()]
     try:
         allowed = attempts_of(row.task)
     except Exception:  # noqa: BLE001 - a job whose function is gone is still listed

@@ -44,10 +44,11 @@ def _send(subject: str, text: str, html: str, to: str, connection=None) -> None:
     message.send()
 
 
-@jobs.job
+@jobs.job(secret=True)
 def deliver(subject: str, text: str, html: str, to: str) -> None:
     """The job that sends one rendered mail. A mail server that fails has it tried again; a
-    mail the server took is never sent twice by this job (it is sent once, then the job ends)."""
+    mail the server took is never sent twice by this job (it is sent once, then the job ends).
+    The mail may hold a one-time link: its row keeps it only until the attempt is over."""
     _send(subject, text, html, to)
 
 
