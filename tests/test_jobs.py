@@ -20,6 +20,7 @@ from kommunekompass.evaluations.models import Evaluation, PublishedVersion
 from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.lib import jobs
 from kommunekompass.lib.mail import deliver
+from kommunekompass.people.reminders import send_reminders_job
 from kommunekompass.reports import jobs as report_jobs
 from kommunekompass.reports import published
 from tests.conftest import shipped
@@ -148,10 +149,10 @@ def test_a_failing_job_is_tried_again_then_recorded_as_failed(database_jobs, cli
 
 @pytest.mark.django_db
 def test_the_files_state_is_shown_to_those_who_may_see_the_version(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, database_jobs
 ):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    evaluation, version = publish_one()  # immediate jobs: run after a commit that never comes
+    evaluation, version = publish_one()  # its files' job waits: no worker runs here
     reader = make_user("reader-jobbvik", reader_of=evaluation.municipality)
     evaluator = evaluation.evaluators.get()
     outsider = make_user("outsider")
@@ -166,3 +167,13 @@ def test_the_files_state_is_shown_to_those_who_may_see_the_version(
         assert client.get(url).status_code == 404
     client.force_login(evaluator)
     assert "are being prepared" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_send_reminders_can_leave_its_run_to_the_queue():
+    out = io.StringIO()
+    call_command("send-reminders", "--enqueue", "--today", "2026-11-22", stdout=out)
+    assert out.getvalue().startswith("Reminders: in the job queue")
+    # The immediate backend (these tests) runs it at once; a worker would run it on its turn.
+    result = send_reminders_job.enqueue(today="2026-11-22")
+    assert result.status == "SUCCESSFUL" and result.return_value == {"created": 0, "mails": 0}

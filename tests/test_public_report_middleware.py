@@ -7,7 +7,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from kommunekompass.evaluations.services.workflow import change_status
-from kommunekompass.reports import jobs as report_jobs
 from kommunekompass.reports import published as published_module
 from kommunekompass.reports.middleware import PublicReportMiddleware
 from tests.test_published_reports import published  # noqa: F401 - the fixture
@@ -20,13 +19,6 @@ def remembered_state(monkeypatch):
     # The evaluation's state is remembered for 2 s in production; long enough here that a slow
     # machine cannot make the tests below pass or fail by the clock.
     monkeypatch.setattr(published_module, "STATE_TIMEOUT", 600)
-
-
-@pytest.fixture(autouse=True)
-def files_stored(monkeypatch):
-    # A public page is kept once its version's files are stored (tests/test_jobs.py shows the
-    # page while they are being prepared); here they count as stored, without rendering them.
-    monkeypatch.setattr(report_jobs, "files_state", lambda version: "stored")
 
 
 @pytest.fixture(autouse=True)

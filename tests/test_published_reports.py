@@ -18,7 +18,6 @@ from kommunekompass.evaluations.services.workflow import change_status
 from kommunekompass.frameworks.loader import FrameworkConflict, load_framework_text
 from kommunekompass.frameworks.models import FocusArea, Framework
 from kommunekompass.improvement.models import Indicator, Measurement, Programme, Project
-from kommunekompass.reports import jobs as report_jobs
 from kommunekompass.reports import published as published_files
 from kommunekompass.reports.data import build_report
 from tests.factories import make_evaluation, make_municipality, make_user
@@ -287,10 +286,8 @@ def test_a_withdrawn_evaluation_is_not_public(client, published):
         assert client.get(reverse(name, args=args)).status_code == 404
 
 
-def test_the_published_page_is_cheap(client, published, django_assert_max_num_queries, monkeypatch):
+def test_the_published_page_is_cheap(client, published, django_assert_max_num_queries):
     w = published
-    # Kept once the version's files are stored (see tests/test_jobs.py); counted as stored.
-    monkeypatch.setattr(report_jobs, "files_state", lambda version: "stored")
     url = reverse("reports:report", args=[w.evaluation.pk])
     client.get(url)  # renders the page once and caches it
     with django_assert_max_num_queries(1):  # at most the evaluation's state (remembered 2 s)

@@ -29,12 +29,13 @@ def store_later(version: PublishedVersion) -> None:
 
 
 def files_state(version: PublishedVersion) -> str:
-    """ "stored", "preparing" or "failed" (the queue gave up): the state of the version's files,
-    as the report's list of versions shows it."""
+    """The state of the version's files, as the report's page shows it: "stored";
+    "preparing" (their job waits or runs); "failed" (the queue gave up on it); "missing" (no
+    job: an imported version before `render-published`, or jobs that run immediately)."""
     if published.is_stored(version) and published.is_docx_stored(version):
         return "stored"
-    if jobs.last_failure(store_version_files, version.pk) and not jobs.pending(
-        store_version_files, version.pk
-    ):
+    if jobs.pending(store_version_files, version.pk):
+        return "preparing"
+    if jobs.last_failure(store_version_files, version.pk):
         return "failed"
-    return "preparing"
+    return "missing"

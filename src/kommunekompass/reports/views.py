@@ -144,7 +144,7 @@ def _anonymous_page(request, pk, number=None):
     if number is not None and not 1 <= number <= latest:
         raise Http404(_("No such version."))
     key = published.page_key(pk, number, latest, status, get_language())
-    html, stored = cache.get(key) or (None, False)
+    html, settled = cache.get(key) or (None, False)
     if html is None:
         evaluation = _public(pk)
         if evaluation is None:
@@ -165,12 +165,12 @@ def _anonymous_page(request, pk, number=None):
             "files_state": report_jobs.files_state(version),
         }
         html = render_to_string("reports/report_page.html", context, request)
-        # Kept for long once the version's files are stored; until then for a moment only
-        # (the page says they are being prepared, and asks again every few seconds).
-        stored = context["files_state"] == "stored"
-        timeout = published.BODY_TIMEOUT if stored else PREPARING_PAGE_SECONDS
-        cache.set(key, (html, stored), timeout)
-    if not stored:
+        # Kept for long unless the page tells of the files' job (being prepared, failed):
+        # that it says for a moment only, and asks again every few seconds.
+        settled = context["files_state"] in ("stored", "missing")
+        timeout = published.BODY_TIMEOUT if settled else PREPARING_PAGE_SECONDS
+        cache.set(key, (html, settled), timeout)
+    if not settled:
         return HttpResponse(html)
     # The same bytes for every visitor (no token, no user): PublicReportMiddleware may keep it.
     response = HttpResponse(html)
