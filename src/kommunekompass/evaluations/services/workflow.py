@@ -273,7 +273,7 @@ def store_files(version: PublishedVersion, *, quiet: bool = True) -> None:
 def publish_imported(evaluation: Evaluation, user, note: str = "") -> PublishedVersion:
     """Publish an evaluation that an import created (results of an earlier round, already
     public elsewhere): no review, but a version like any other. Call it inside the import's
-    transaction; the files are rendered later, from the snapshot."""
+    transaction; the files are rendered later, from the snapshot, by a job of the queue."""
     with transaction.atomic():
         current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         old_status = current.status
@@ -293,6 +293,7 @@ def publish_imported(evaluation: Evaluation, user, note: str = "") -> PublishedV
     evaluation.status = current.status
     evaluation.published_at = current.published_at
     evaluation.published_version = current.published_version
+    snapshots.store_later(version)  # the files: a job after the import's commit
     return version
 
 
@@ -343,7 +344,10 @@ def publish_imported_many(
         evaluation.status = current.status
         evaluation.published_at = current.published_at
         evaluation.published_version = current.published_version
-    return [versions[evaluation.pk] for evaluation in evaluations]
+    published = [versions[evaluation.pk] for evaluation in evaluations]
+    for version in published:  # their files: one job each, after the import's commit
+        snapshots.store_later(version)
+    return published
 
 
 def _lock_many(evaluations: list[Evaluation]) -> list[Evaluation]:
