@@ -85,6 +85,7 @@ def test_publishing_queues_the_files_and_the_worker_stores_them_once(
         "kommunekompass.reports.jobs.store_version_files",
     ]
     assert not published.is_stored(version) and not published.is_docx_stored(version)
+    assert jobs.backlog()[0] == 2
 
     # The page says so and asks again; an anonymous download is "being prepared".
     page = client.get(reverse("reports:version", args=[evaluation.pk, 1])).content.decode()
@@ -97,7 +98,7 @@ def test_publishing_queues_the_files_and_the_worker_stores_them_once(
 
     log = run_worker()
     assert "store_version_files" in log and "regenerate_files" in log
-    assert DBTaskResult.objects.successful().count() == 3 and not DBTaskResult.objects.ready()
+    assert DBTaskResult.objects.successful().count() == 3 and jobs.backlog() == (0, None)
     assert [m.subject for m in mailoutbox] == ["Invitasjon"] and "SECRET" in mailoutbox[0].body
     assert "SECRET" not in str(DBTaskResult.objects.get(id=mail.id).args_kwargs)  # sent: gone
     version.refresh_from_db()

@@ -208,6 +208,16 @@ def last_failure(task_object, *args) -> JobRow | None:
     return None
 
 
+def backlog() -> tuple[int, float | None]:
+    """(jobs due now and waiting, seconds the oldest of them has waited): for a readiness
+    check or monitoring. (0, None) when none waits, or the jobs run immediately."""
+    if not stores_in_database():
+        return 0, None
+    due = rows().ready()
+    oldest = due.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    return due.count(), (timezone.now() - oldest).total_seconds() if oldest else None
+
+
 # --- Running jobs ------------------------------------------------------------------------------
 
 
