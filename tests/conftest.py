@@ -43,6 +43,20 @@ def default_language_afterwards():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+IMMEDIATE_JOBS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def immediate_jobs():
+    """Jobs run at once, in the process that enqueues them (after the commit, as on_commit
+    callbacks did), also for module-scoped data such as the demo. tests/test_jobs.py runs the
+    database backend with a real worker."""
+    from django.test import override_settings
+
+    with override_settings(TASKS=IMMEDIATE_JOBS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher is slow by design; tests log in dozens of people.

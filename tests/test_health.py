@@ -54,7 +54,12 @@ def test_readiness_checks_database_migrations_and_storage(client):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ok"
-    assert body["checks"] == {"database": "ok", "migrations": "ok", "storage": "ok"}
+    assert body["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "storage": "ok",
+        "queue": "ok",  # the job queue's table (django-tasks' database backend)
+    }
 
 
 @pytest.mark.django_db

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kommunekompass.lib.datadir import make_private_dir, read_or_create_secret_key
@@ -111,6 +112,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # The job queue's table (django-tasks' database backend): see lib/jobs.py.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +237,26 @@ else:
 # Sessions live in the database (read through the cache): any server reads a session that
 # another made.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# The job queue (django-tasks): jobs are rows in the app's own database (SQLite or PostgreSQL),
+# run by `kommunekompass worker` (and by a worker thread beside `kommunekompass serve`).
+# KOMMUNEKOMPASS_JOBS=immediate runs every job at once in the process that enqueues it.
+JOBS_MODE = os.environ.get("KOMMUNEKOMPASS_JOBS", "database").strip() or "database"
+if JOBS_MODE not in {"database", "immediate"}:
+    raise ImproperlyConfigured("KOMMUNEKOMPASS_JOBS must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if JOBS_MODE == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
+# A failed job is tried again this many times in all, after JOB_RETRY_SECONDS, then four
+# times as long, and so on.
+JOB_ATTEMPTS = _int("KOMMUNEKOMPASS_JOB_ATTEMPTS", 3)
+JOB_RETRY_SECONDS = _int("KOMMUNEKOMPASS_JOB_RETRY_SECONDS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

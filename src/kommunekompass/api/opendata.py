@@ -5,7 +5,8 @@ Norwegian licence for open government data (NLOD 2.0).
 The files are made from the published versions' snapshots (api.published) and kept in the data
 directory. They are made anew, after the commit, whenever an evaluation of their framework
 version is saved with a new status or version (publishing, republishing, importing,
-withdrawing), and on the first request when they are missing. Writing goes through a temporary
+withdrawing), by a job of the queue (`regenerate_files`), and on the first request when they
+are missing. Writing goes through a temporary
 file and a rename, so a reader never gets half a file.
 
 CSV: RFC 4180 with a comma between fields and a full stop as the decimal mark, in UTF-8 with a
@@ -32,6 +33,7 @@ from kommunekompass.api.figures import decimal_points, exact
 from kommunekompass.api.published import latest_public_versions, ordered, rows
 from kommunekompass.frameworks.models import Framework
 from kommunekompass.frameworks.spec import pick_text
+from kommunekompass.lib import jobs
 
 log = logging.getLogger(__name__)
 
@@ -198,16 +200,27 @@ def ensure(framework, extension: str) -> Path:
     return path
 
 
+@jobs.job
+def regenerate_files(framework_id: int) -> str:
+    """The job that makes one framework version's files anew from what is published now.
+    Idempotent: it writes whole files from the database, through a rename."""
+    framework = Framework.objects.defer("source").filter(pk=framework_id).first()
+    if framework is None:
+        return "gone"
+    regenerate(framework)
+    return "made"
+
+
 class _Regeneration:
-    """The on-commit callback that makes one framework version's files anew."""
+    """The on-commit callback that enqueues the job making one framework version's files anew
+    (unless one waits in the queue already: it will read what this transaction committed)."""
 
     def __init__(self, framework_id: int):
         self.framework_id = framework_id
 
     def __call__(self):
-        framework = Framework.objects.defer("source").filter(pk=self.framework_id).first()
-        if framework is not None:
-            regenerate(framework)
+        if not jobs.pending(regenerate_files, self.framework_id, statuses=("READY",)):
+            regenerate_files.enqueue(self.framework_id)
 
 
 def _already_queued(framework_id: int) -> bool:

@@ -82,7 +82,7 @@ def check_storage() -> None:
 
 def queue_models() -> list:
     """The models of the installed django-tasks apps (its database backend's results)."""
-    names = ("django_tasks", "django_tasks.backends.database")
+    names = ("django_tasks", "django_tasks_db")
     if not any(apps.is_installed(name) for name in names):
         return []
     return [

@@ -12,7 +12,10 @@ those. So the reports app registers two functions here when it starts (ReportsCo
   without one, `build_many` calls `build` for each);
 - a renderer, `render(version) -> dict[str, tuple[str, bytes]]`, called after the version is
   stored, returning the files to keep ({"pdf": (filename, bytes), "xlsx": (...)});
-- a differ, `changes(previous_data, data) -> list`, describing what changed between versions.
+- a differ, `changes(previous_data, data) -> list`, describing what changed between versions;
+- optionally a storer, `store_later(version)`, called inside the publishing transaction, that
+  has the version's files rendered and stored after the commit (the reports app enqueues a
+  job); without one they are rendered on commit, in the publishing process.
 
 Publishing without a registered builder is refused: a published version is never empty.
 """
@@ -25,6 +28,7 @@ _builder: Callable | None = None
 _batch_builder: Callable | None = None
 _renderer: Callable | None = None
 _differ: Callable | None = None
+_storer: Callable | None = None
 
 
 class NoSnapshotBuilder(RuntimeError):
@@ -37,9 +41,11 @@ def register(
     renderer: Callable,
     differ: Callable,
     batch_builder: Callable | None = None,
+    storer: Callable | None = None,
 ) -> None:
-    global _builder, _batch_builder, _renderer, _differ
+    global _builder, _batch_builder, _renderer, _differ, _storer
     _builder, _batch_builder, _renderer, _differ = builder, batch_builder, renderer, differ
+    _storer = storer
 
 
 def build(evaluation) -> dict:
@@ -73,3 +79,12 @@ def render(version) -> dict:
     if _renderer is None:
         return {}
     return _renderer(version)
+
+
+def store_later(version) -> bool:
+    """Have the registered storer render and store the version's files after the commit.
+    False when there is none (the caller renders them itself)."""
+    if _storer is None:
+        return False
+    _storer(version)
+    return True

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kommunekompass.evaluations.models import Membership
 from kommunekompass.lib.forms import RefuseControlCharacters
-from kommunekompass.lib.mail import send_mail
+from kommunekompass.lib.mail import send_mail_later
 from kommunekompass.people.models import Profile
 
 
@@ -63,4 +63,11 @@ class ResetForm(PasswordResetForm):
     ):
         from kommunekompass.people.services import language_of
 
-        send_mail("people/mail/password_reset", context, to_email, language_of(context["user"]))
+        # Not part of a transaction: queued at once.
+        send_mail_later(
+            "people/mail/password_reset",
+            context,
+            to_email,
+            language_of(context["user"]),
+            after_commit=False,
+        )

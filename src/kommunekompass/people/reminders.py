@@ -24,6 +24,7 @@ from django.utils import timezone
 from kommunekompass.evaluations.models import AuditEntry, Evaluation, Membership, PublishedVersion
 from kommunekompass.improvement import measures
 from kommunekompass.improvement.models import GroupMember, Indicator, Milestone
+from kommunekompass.lib import jobs
 from kommunekompass.lib.mail import send_mail
 from kommunekompass.people.models import PREFERENCE_OF_KIND, Invitation, Profile, Reminder
 from kommunekompass.people.services import language_of
@@ -340,3 +341,13 @@ def send_reminders(today=None, now=None) -> tuple[int, int]:
     today = today or timezone.localdate(now)
     created = claim(due_now(today, now), now)
     return len(created), send_pending_mails(now)
+
+
+@jobs.job(attempts=1)
+def send_reminders_job(today: str | None = None) -> dict:
+    """`send-reminders` as a job of the queue (`send-reminders --enqueue`). Not tried again by
+    the queue: the next hourly run is the retry, and a mail that failed is tried again then.
+    Idempotent: a reminder is kept once per person, thing and due date."""
+    day = datetime.date.fromisoformat(today) if today else None
+    created, mails = send_reminders(today=day)
+    return {"created": created, "mails": mails}

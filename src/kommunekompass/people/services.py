@@ -19,7 +19,7 @@ from kommunekompass.evaluations.models import Membership
 from kommunekompass.evaluations.services import memberships
 from kommunekompass.evaluations.services.base import ServiceError, person
 from kommunekompass.improvement import services as improvement
-from kommunekompass.lib.mail import send_mail
+from kommunekompass.lib.mail import send_mail_later
 from kommunekompass.people import rules
 from kommunekompass.people.invitations import INVITATION_DAYS, new_token, token_hash
 from kommunekompass.people.models import AccountEvent, Invitation, Profile
@@ -150,7 +150,7 @@ def invite(
         }
         template = "people/mail/invitation" if token else "people/mail/access_granted"
         recipient_language = language_of(account)
-        transaction.on_commit(lambda: send_mail(template, context, email, recipient_language))
+        send_mail_later(template, context, email, recipient_language)
     return invitation
 
 

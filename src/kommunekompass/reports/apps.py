@@ -14,7 +14,7 @@ class ReportsConfig(AppConfig):
 
         from kommunekompass.evaluations import snapshots
         from kommunekompass.evaluations.models import Evaluation
-        from kommunekompass.reports import published, snapshot
+        from kommunekompass.reports import jobs, published, snapshot
 
         post_save.connect(published.forget_state, sender=Evaluation, dispatch_uid="report-state")
         post_delete.connect(
@@ -26,4 +26,5 @@ class ReportsConfig(AppConfig):
             batch_builder=snapshot.build_many,
             renderer=snapshot.render,
             differ=snapshot.changes,
+            storer=jobs.store_later,
         )

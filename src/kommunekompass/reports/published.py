@@ -139,15 +139,16 @@ def is_stored(version: PublishedVersion, kind: str | None = None) -> bool:
     return all(_exists(getattr(version, k)) for k in kinds)
 
 
-def store_missing(version: PublishedVersion) -> bool:
+def store_missing(version: PublishedVersion, *, quiet: bool = True) -> bool:
     """Render the version's files from its snapshot if one is missing: once, under the
-    version's row lock (concurrent callers wait and find them made). True if rendered here."""
+    version's row lock (concurrent callers wait and find them made). True if rendered here.
+    A rendering that fails is logged, and raised unless `quiet`."""
     with transaction.atomic():
         locked = PublishedVersion.objects.select_for_update().get(pk=version.pk)
         if is_stored(locked):
             rendered = False
         else:
-            store_files(locked)
+            store_files(locked, quiet=quiet)
             rendered = True
     version.refresh_from_db(fields=list(FILE_KINDS))
     return rendered

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/docx/", views.report_docx, name="docx"),
     path("<int:pk>/today/", views.compare_today, name="today"),
     path("<int:pk>/v/<int:number>/", views.version_page, name="version"),
+    path("<int:pk>/v/<int:number>/files/", views.version_files, name="version_files"),
     path("<int:pk>/v/<int:number>/pdf/", views.version_file, {"kind": "pdf"}, name="version_pdf"),
     path(
         "<int:pk>/v/<int:number>/xlsx/",

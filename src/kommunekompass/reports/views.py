@@ -27,6 +27,7 @@ from kommunekompass.comparisons.groups import UnknownGroup, get_group, group_cho
 from kommunekompass.evaluations.access import access_for, get_evaluation
 from kommunekompass.evaluations.models import Evaluation, PublishedVersion
 from kommunekompass.lib.concurrency import Busy, one_at_a_time
+from kommunekompass.reports import jobs as report_jobs
 from kommunekompass.reports import published
 from kommunekompass.reports.data import build_report, report_from_data
 from kommunekompass.reports.render import render_body, render_pdf
@@ -114,6 +115,7 @@ def _page(request, evaluation, *, body, version=None, versions=None, report=None
         "revision_under_way": evaluation.revision_under_way,
         "can_compare": bool(access and access.read_work and evaluation.published_version),
         "groups": group_choices(request.user) if report is not None else (),
+        "files_state": report_jobs.files_state(version) if version is not None else None,
     }
     return render(request, "reports/report_page.html", context)
 
@@ -121,6 +123,10 @@ def _page(request, evaluation, *, body, version=None, versions=None, report=None
 def _version_page(request, evaluation, version, versions):
     body = published.cached_body(version, get_language())
     return _page(request, evaluation, body=body, version=version, versions=versions)
+
+
+# Seconds a public page whose files are being prepared is kept for other visitors.
+PREPARING_PAGE_SECONDS = 30
 
 
 def _anonymous_page(request, pk, number=None):
@@ -138,7 +144,7 @@ def _anonymous_page(request, pk, number=None):
     if number is not None and not 1 <= number <= latest:
         raise Http404(_("No such version."))
     key = published.page_key(pk, number, latest, status, get_language())
-    html = cache.get(key)
+    html, settled = cache.get(key) or (None, False)
     if html is None:
         evaluation = _public(pk)
         if evaluation is None:
@@ -156,9 +162,16 @@ def _anonymous_page(request, pk, number=None):
             "revision_under_way": evaluation.revision_under_way,
             "can_compare": False,
             "groups": (),
+            "files_state": report_jobs.files_state(version),
         }
         html = render_to_string("reports/report_page.html", context, request)
-        cache.set(key, html, published.BODY_TIMEOUT)
+        # Kept for long unless the page tells of the files' job (being prepared, failed):
+        # that it says for a moment only, and asks again every few seconds.
+        settled = context["files_state"] in ("stored", "missing")
+        timeout = published.BODY_TIMEOUT if settled else PREPARING_PAGE_SECONDS
+        cache.set(key, (html, settled), timeout)
+    if not settled:
+        return HttpResponse(html)
     # The same bytes for every visitor (no token, no user): PublicReportMiddleware may keep it.
     response = HttpResponse(html)
     response.public_memo = True
@@ -289,6 +302,18 @@ def _known_file(pk, number, kind):
     response.stored_name = stored
     response.public_memo = True  # a stored file of a public version: PublicReportMiddleware
     return response
+
+
+def version_files(request, pk, number):
+    """The version's download buttons and the state of its files (polled while they are
+    being prepared)."""
+    evaluation, version, _versions = _visible_version(request, pk, number)
+    context = {
+        "evaluation": evaluation,
+        "version": version,
+        "files_state": report_jobs.files_state(version),
+    }
+    return render(request, "reports/_version_files.html", context)
 
 
 def version_file(request, pk, number, kind):

@@ -130,7 +130,7 @@ def change_status(
                     "approved_by": version.approved_by_name,
                 },
             )
-        if version is not None:
+        if version is not None and not snapshots.store_later(version):
             transaction.on_commit(lambda: store_files(version))
     evaluation.status = current.status
     evaluation.published_at = current.published_at
@@ -253,13 +253,16 @@ def _new_versions(evaluations: list[Evaluation], user, note: str, *, alone: bool
     return {version.evaluation_id: version for version in versions}
 
 
-def store_files(version: PublishedVersion) -> None:
-    """Render the version's PDF and workbook once and keep them. A failure is logged; the
-    files can be rendered again from the snapshot (they depend on nothing else)."""
+def store_files(version: PublishedVersion, *, quiet: bool = True) -> None:
+    """Render the version's PDF and workbook once and keep them. A failure is logged (and
+    raised unless `quiet`: the job that calls it is tried again); the files can be rendered
+    again from the snapshot (they depend on nothing else)."""
     try:
         files = snapshots.render(version)
     except Exception:  # noqa: BLE001 - never lose the publication over a rendering problem
         log.exception("Could not render the files of %s", version)
+        if not quiet:
+            raise
         return
     for field, (filename, content) in files.items():
         getattr(version, field).save(filename, ContentFile(content), save=False)
@@ -270,7 +273,7 @@ def store_files(version: PublishedVersion) -> None:
 def publish_imported(evaluation: Evaluation, user, note: str = "") -> PublishedVersion:
     """Publish an evaluation that an import created (results of an earlier round, already
     public elsewhere): no review, but a version like any other. Call it inside the import's
-    transaction; the files are rendered later, from the snapshot."""
+    transaction; the files are rendered later, from the snapshot, by a job of the queue."""
     with transaction.atomic():
         current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         old_status = current.status
@@ -290,6 +293,7 @@ def publish_imported(evaluation: Evaluation, user, note: str = "") -> PublishedV
     evaluation.status = current.status
     evaluation.published_at = current.published_at
     evaluation.published_version = current.published_version
+    snapshots.store_later(version)  # the files: a job after the import's commit
     return version
 
 
@@ -340,7 +344,10 @@ def publish_imported_many(
         evaluation.status = current.status
         evaluation.published_at = current.published_at
         evaluation.published_version = current.published_version
-    return [versions[evaluation.pk] for evaluation in evaluations]
+    published = [versions[evaluation.pk] for evaluation in evaluations]
+    for version in published:  # their files: one job each, after the import's commit
+        snapshots.store_later(version)
+    return published
 
 
 def _lock_many(evaluations: list[Evaluation]) -> list[Evaluation]:

@@ -29,6 +29,7 @@ from kommunekompass.evaluations.services.workflow import freeze_published_many
 from kommunekompass.frameworks.loader import load_shipped_frameworks
 from kommunekompass.imports.applying import import_results
 from kommunekompass.improvement.demo import load_demo_programme
+from kommunekompass.lib import jobs
 from kommunekompass.meetings.demo import load_demo_meeting
 from kommunekompass.people.demo import demo_user_names, load_demo_people
 from kommunekompass.surveys.demo import load_demo_survey
@@ -128,6 +129,11 @@ class Command(BaseCommand):
                 )
             if load_demo_meeting(users):
                 self.stdout.write("Council meeting on Fjordvik's way forward: held and closed")
+        # The published versions' files, the open data and the invitation's mail are jobs:
+        # run them now, so the demo is whole when the command ends.
+        if jobs.stores_in_database():
+            self.stdout.write("Running the queued jobs (the published files, open data, mail)")
+            jobs.run_until_empty()
 
     def freeze_published(self) -> None:
         """Every published evaluation gets its published version (the synthetic set is

@@ -12,14 +12,21 @@ KOMMUNEKOMPASS_TRUSTED_PROXIES: from those addresses the X-Forwarded-For, -Proto
 -Port headers are believed (the client's address becomes REMOTE_ADDR, https the scheme); from
 any other address they are removed before the app sees the request, so nobody can claim to
 have come over https or from another address.
+
+Beside the web server runs one worker thread of the job queue (see lib/jobs.py), so that one
+command is a whole instance; `--no-worker` leaves the jobs to `kommunekompass worker`
+processes (the production set-up, where several app servers share one database).
 """
 
 import sys
+import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext, ngettext
+
+from kommunekompass.lib import jobs
 
 TRUSTED_PROXY_HEADERS = {
     "x-forwarded-for",
@@ -50,6 +57,13 @@ def trust_proxies(application, proxies):
     return app
 
 
+def start_worker_thread() -> threading.Thread:
+    """One job worker in a daemon thread (it stops with the server)."""
+    thread = threading.Thread(target=jobs.make_worker().run, name="job-worker", daemon=True)
+    thread.start()
+    return thread
+
+
 class Command(BaseCommand):
     help = "Apply database migrations and serve Kommunekompass over HTTP."
 
@@ -69,6 +83,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not apply migrations; refuse to serve while any is pending (several app "
             "servers: the operator runs `kommunekompass migrate` once).",
+        )
+        parser.add_argument(
+            "--no-worker",
+            dest="worker",
+            action="store_false",
+            help="Run no job worker beside the server (run `kommunekompass worker` instead).",
         )
 
     def prepare_database(self, *, migrate: bool) -> None:
@@ -94,7 +114,9 @@ class Command(BaseCommand):
                 % {"count": len(pending), "first": pending[0]}
             )
 
-    def handle(self, *args, host, port, threads, workers=1, no_migrate=False, **options):
+    def handle(
+        self, *args, host, port, threads, workers=1, no_migrate=False, worker=True, **options
+    ):
         if workers < 1 or threads < 1:
             raise CommandError(gettext("--workers and --threads must be at least 1."))
         if workers > 1 and not sys.platform.startswith("linux"):
@@ -105,6 +127,12 @@ class Command(BaseCommand):
             )
         self.prepare_database(migrate=not no_migrate)
         from kommunekompass.wsgi import application
+
+        # One process: a worker thread beside it runs the job queue. Several (gunicorn): the
+        # operator runs `kommunekompass worker` on its own (docs/deployment.md).
+        if worker and workers == 1 and jobs.stores_in_database():
+            start_worker_thread()
+            self.stdout.write("A worker thread runs the job queue beside the server.")
 
         proxies = settings.TRUSTED_PROXIES
         if proxies:
