@@ -84,9 +84,9 @@ def test_ten_councillors_vote_and_the_way_forward_starts_a_project(
     expect(page.locator(".meeting-result li").first).to_contain_text("7 votes")
 
     page.click("text=See the way forward")
-    first = page.locator("ol.priorities li").first
+    first = page.locator("ol.priorities > li").first
     expect(first).to_contain_text(f"{texts[0]} (7 votes in the council meeting of")
-    expect(page.locator("ol.priorities li")).to_have_count(3)
+    expect(page.locator("ol.priorities > li")).to_have_count(3)
 
     page.go_back()
     page.click(".meeting-result li >> nth=0 >> a.button")
