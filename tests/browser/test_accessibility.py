@@ -3,8 +3,12 @@
 axe-core (shipped inside axe-playwright-python) checks each page with the rules tagged wcag2a,
 wcag2aa, wcag21a and wcag21aa, at desktop width (1280 CSS px) and at 320 CSS px (WCAG 1.4.10,
 reflow); at 320 px the page must also not scroll sideways. The data are built once for the
-module; each role has one browser page. Django's own admin (/admin/) is left out: it is
-Django's, not ours, and the accessibility statement names it as a known deviation.
+module; each role has one browser page. Left out, and named as known deviations in the
+accessibility statement (kommunekompass.core.accessibility.DEVIATIONS): Django's own admin
+(/admin/), and the API documentation (/api/docs), which is Swagger UI as django-ninja ships it.
+axe finds in Swagger UI's own markup nested interactive controls (each operation's summary is a
+button holding other buttons), method badges and links below 4.5:1 contrast, no lang on the
+page, and sideways scrolling at 320 px; none of it is ours to change short of forking it.
 
 What axe cannot see is tested by hand-written checks below: keyboard-only scoring, a skip link
 as the first stop, a visible focus outline, errors announced and linked to their fields.
@@ -12,8 +16,11 @@ as the first stop, a visible focus outline, errors announced and linked to their
 
 import datetime
 import os
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -23,7 +30,7 @@ from playwright.sync_api import expect
 
 from kommunekompass.evaluations.models import Score
 from tests.conftest import make_world, shipped
-from tests.factories import make_user
+from tests.factories import make_evaluation, make_user
 from tests.improvement_world import make_programme
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -43,7 +50,12 @@ def build_world():
     forward; an evaluation in review with a reviewer's comment; a published evaluation with two
     versions; an improvement programme; an import; the forecast's statistics."""
     from django.contrib.auth.models import Permission
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core import mail
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
 
+    from kommunekompass.comparisons.services import create_group
     from kommunekompass.evaluations.models import Finding, Priority
     from kommunekompass.evaluations.services.evidence import add_evidence
     from kommunekompass.evaluations.services.interviews import add_interview
@@ -53,6 +65,9 @@ def build_world():
     from kommunekompass.frameworks.models import FocusArea
     from kommunekompass.imports.applying import import_results
     from kommunekompass.imports.models import ImportBatch
+    from kommunekompass.people.reminders import send_reminders
+    from kommunekompass.people.services import invite
+    from tests.improvement_world import TODAY
 
     w = make_world(shipped("kommunekompass"))
     w.fjordvik.number = "5027"  # the forecast examples' municipality
@@ -102,7 +117,6 @@ def build_world():
     Finding.objects.create(
         evaluation=w.draft, focus_area=area1, kind="challenge", text="Lite kjent plan."
     )
-    Priority.objects.create(evaluation=w.draft, position=1, text="Styrk internkontrollen.")
 
     # Nordhei's draft is in review; Rita reviews it and has commented on a question.
     w.rita = make_user("rita", evaluator=True)
@@ -116,7 +130,38 @@ def build_world():
         question=questions["1.1.1"],
     )
 
+    # The way forward's priority links a focus area and a finding.
+    w.priority = Priority.objects.create(evaluation=w.draft, position=1, text="Styrk kontrollen.")
+    w.priority.focus_areas.add(area1)
+    w.priority.findings.add(w.draft.findings.get())
+    # A draft just made: nothing refers to it, so its framework may change and it may go.
+    w.empty_draft = make_evaluation(w.fjordvik, w.framework, evaluators=[w.eva], year=2027)
+    w.group = create_group(
+        w.eva,
+        name="Fjordviks naboer",
+        visibility="municipality",
+        municipality=w.fjordvik,
+        members=[w.fjordvik, w.nordhei],
+    )
+
     make_programme(w)
+    for user in (w.reader, w.coordinator, w.eva):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    send_reminders(today=TODAY)
+    # An invitation waiting for its answer (mailed when it is committed), a password reset link.
+    invite(
+        user=w.coordinator,
+        municipality=w.fjordvik,
+        email="kari@example.org",
+        role="reader",
+        language="nb",
+        first_name="Kari",
+    )
+    w.invitation_token = re.search(r"/people/invitation/(\w+)/", mail.outbox[-1].body)[1]
+    uid = urlsafe_base64_encode(force_bytes(w.reader.pk))
+    token = default_token_generator.make_token(w.reader)
+    w.reset_link = f"/accounts/password/reset/{uid}/{token}/"
     w.eva.user_permissions.add(
         Permission.objects.get(codename="import_results"),
         Permission.objects.get(codename="load_statistics"),
@@ -144,99 +189,195 @@ def build_world():
     return w
 
 
-def pages_by_role(w) -> dict[str, list[tuple[str, str]]]:
-    """(page kind, address) for each role that sees the page; what differs by role is the
-    reason a page is seen by more than one (read-only vs. editing forms, comments, ...)."""
-    d, p, r = w.draft.pk, w.published.pk, w.nordhei_draft.pk
+class Check(NamedTuple):
+    """One page to check for a role. Every page is checked at 320 px with the menu open (so
+    the menu's links are checked too); `wide` ones also at 1280 px: the first page of each
+    role (its menu laid out in a row) and the pages whose layout has its own desktop form
+    (columns, side panels, grids). Elsewhere the wider layout shows the same elements."""
+
+    kind: str
+    path: str
+    status: int = 200
+    wide: bool = False
+    language: str = ""  # the page in another language than the default
+    then: Callable | None = None  # a step on the page before the check (a form sent)
+
+
+def send_form(selector, fields=None, validate=True, confirm=False):
+    """A step: fill the form's fields and send it (without the browser's own checks when
+    `validate` is False, to see the server's error messages; saying yes to its question when
+    `confirm`)."""
+
+    def step(page):
+        if confirm:
+            page.once("dialog", lambda dialog: dialog.accept())
+        form = page.locator(selector).first
+        for name, value in (fields or {}).items():
+            form.locator(f"[name={name}]").fill(value)
+        if not validate:
+            form.evaluate("f => f.noValidate = true")
+        with page.expect_navigation() as navigation:
+            form.locator("button:not([type=button])").last.click()
+        return navigation.value
+
+    return step
+
+
+def pages_by_role(w) -> dict[str, list[Check]]:
+    """The pages each role sees; what differs by role is the reason a page is seen by more
+    than one (read-only vs. editing forms, comments, menus, ...). A page kind whose template
+    and content are the same for two roles is checked for one of them."""
+    d, p, r, e = w.draft.pk, w.published.pk, w.nordhei_draft.pk, w.empty_draft.pk
     fw = f"/frameworks/{w.framework.key}/{w.framework.version}"
     project, indicator = w.project.pk, w.indicator.pk
     programme = f"/improvement/{w.fjordvik.pk}"
+    people = f"/people/municipalities/{w.fjordvik.pk}/"
+    groups = "/comparisons/groups"
     return {
         "anonymous": [
-            ("login", "/accounts/login/"),
-            ("public report", f"/reports/{p}/"),
-            ("report version", f"/reports/{p}/v/1/"),
-            ("accessibility statement", "/accessibility/"),
-            ("error 404", f"/reports/{d}/"),
+            Check("front page", "/", wide=True),
+            Check("front page, searched", "/public/?q=fjord"),
+            Check("login", "/accounts/login/"),
+            Check("public report", f"/reports/{p}/", wide=True),
+            Check("public report in Swedish", f"/reports/{p}/", language="sv"),
+            Check("report version", f"/reports/{p}/v/1/"),
+            Check("accessibility statement", "/accessibility/"),
+            Check("open data", "/open-data/"),
+            Check("password forgotten", "/accounts/password/forgotten/"),
+            Check("password reset sent", "/accounts/password/forgotten/sent/"),
+            Check("password reset: new password", w.reset_link),
+            Check("password reset done", "/accounts/password/reset/done/"),
+            Check("invitation", f"/people/invitation/{w.invitation_token}/"),
+            Check(
+                "invitation with errors",
+                f"/people/invitation/{w.invitation_token}/",
+                status=422,
+                then=send_form("main form", validate=False),
+            ),
+            Check("error 404", f"/reports/{d}/", status=404),
         ],
         "reader": [
-            ("home", "/"),
-            ("evaluation list", "/evaluations/"),
-            ("overview", f"/evaluations/{p}/"),
-            ("scoring (read-only)", f"/evaluations/{p}/areas/1/"),
-            ("findings (read-only)", f"/evaluations/{p}/areas/8/findings/"),
-            ("improvement dashboard", f"{programme}/"),
-            ("project", f"/improvement/projects/{project}/"),
-            ("indicator", f"/improvement/indicators/{indicator}/"),
-            ("error 403", "/evaluations/municipalities/"),
+            Check("home", "/", wide=True),
+            Check("front page (signed in)", "/public/"),
+            Check("evaluation list", "/evaluations/"),
+            Check("overview", f"/evaluations/{p}/"),
+            Check("scoring (read-only)", f"/evaluations/{p}/areas/1/", wide=True),
+            Check("findings (read-only)", f"/evaluations/{p}/areas/8/findings/", wide=True),
+            Check("improvement dashboard", f"{programme}/", wide=True),
+            Check("project", f"/improvement/projects/{project}/"),
+            Check("indicator", f"/improvement/indicators/{indicator}/"),
+            Check("comparison groups", f"{groups}/"),
+            Check("reminders", "/people/reminders/"),
+            Check("preferences", "/people/preferences/"),
+            Check("password change", "/accounts/password/"),
+            Check("password changed", "/accounts/password/changed/"),
+            Check("API tokens", "/accounts/api-tokens/"),
+            Check(
+                "API token shown once",
+                "/accounts/api-tokens/",
+                then=send_form("main form", {"name": "Power BI"}),
+            ),
+            Check("error 403", "/evaluations/municipalities/", status=403),
         ],
         "coordinator": [
-            ("home", "/"),
-            ("overview", f"/evaluations/{d}/"),
-            ("scoring (read-only)", f"/evaluations/{d}/areas/1/"),
-            ("findings (read-only)", f"/evaluations/{d}/areas/1/findings/"),
-            ("way forward (read-only)", f"/evaluations/{d}/way-forward/"),
-            ("draft report", f"/reports/{d}/"),
-            ("compare with today", f"/reports/{p}/today/"),
-            ("programme list", "/improvement/"),
-            ("improvement dashboard", f"{programme}/"),
-            ("groups", f"{programme}/groups/"),
-            ("group member", f"{programme}/groups/{w.member.pk}/"),
-            ("new project", f"{programme}/projects/new/?finding={w.weakness.pk}"),
-            ("programme history", f"{programme}/history/"),
-            ("forecast", "/forecasts/5027/"),
+            Check("home", "/", wide=True),
+            Check("overview", f"/evaluations/{d}/"),
+            Check("scoring (read-only)", f"/evaluations/{d}/areas/1/"),
+            Check("findings (read-only)", f"/evaluations/{d}/areas/1/findings/"),
+            Check("way forward (read-only)", f"/evaluations/{d}/way-forward/"),
+            Check("draft report", f"/reports/{d}/"),
+            Check("compare with today", f"/reports/{p}/today/"),
+            Check("programme list", "/improvement/"),
+            Check("improvement dashboard", f"{programme}/"),
+            Check("groups", f"{programme}/groups/"),
+            Check("group member", f"{programme}/groups/{w.member.pk}/"),
+            Check("new project", f"{programme}/projects/new/?finding={w.weakness.pk}"),
+            Check("programme history", f"{programme}/history/"),
+            Check("forecast", "/forecasts/5027/"),
+            Check("comparison groups", f"{groups}/"),
+            Check("new comparison group", f"{groups}/new/"),
+            Check("people index", "/people/"),
+            Check("people", people, wide=True),
+            Check(
+                "invite form with errors",
+                people,
+                status=422,
+                then=send_form("#invite-form", validate=False),
+            ),
+            Check("reminders", "/people/reminders/"),
+            Check(
+                "municipality edit (county, population)",
+                f"/evaluations/municipalities/{w.fjordvik.pk}/",
+            ),
         ],
         "evaluator": [
-            ("home", "/"),
-            ("evaluation list", "/evaluations/"),
-            ("new evaluation", "/evaluations/new/"),
-            ("municipalities", "/evaluations/municipalities/"),
-            ("overview and settings", f"/evaluations/{d}/"),
-            ("scoring", f"/evaluations/{d}/areas/1/"),
-            ("findings", f"/evaluations/{d}/areas/1/findings/"),
-            ("finding edit", f"/evaluations/{d}/findings/{w.draft.findings.first().pk}/"),
-            ("interviews", f"/evaluations/{d}/interviews/"),
-            ("interview edit", f"/evaluations/{d}/interviews/{w.draft.interviews.get().pk}/"),
-            ("evidence", f"/evaluations/{d}/evidence/"),
-            ("evidence edit", f"/evaluations/{d}/evidence/{w.draft.evidence.get().pk}/"),
-            ("way forward", f"/evaluations/{d}/way-forward/"),
-            ("history", f"/evaluations/{d}/history/"),
-            ("comparison", "/comparisons/"),
-            ("municipality results", f"/comparisons/municipalities/{w.fjordvik.pk}/"),
-            ("frameworks", "/frameworks/"),
-            ("framework", f"{fw}/"),
-            ("framework area (questions)", f"{fw}/areas/1/"),
-            ("import upload", "/imports/"),
-            ("imports", "/imports/batches/"),
-            ("import", f"/imports/batches/{w.batch.pk}/"),
-            ("statistics", "/forecasts/statistics/"),
-            ("forecast", "/forecasts/5027/"),
+            Check("home", "/", wide=True),
+            Check("evaluation list", "/evaluations/"),
+            Check("new evaluation", "/evaluations/new/"),
+            Check("municipalities", "/evaluations/municipalities/"),
+            Check("overview and settings", f"/evaluations/{d}/"),
+            Check("overview with the details form", f"/evaluations/{e}/"),
+            Check("delete a draft", f"/evaluations/{e}/delete/"),
+            Check("scoring", f"/evaluations/{d}/areas/1/", wide=True),
+            Check("scoring in nynorsk", f"/evaluations/{d}/areas/1/", language="nn"),
+            Check("findings", f"/evaluations/{d}/areas/1/findings/", wide=True),
+            Check("finding edit", f"/evaluations/{d}/findings/{w.draft.findings.first().pk}/"),
+            Check("interviews", f"/evaluations/{d}/interviews/"),
+            Check("interview edit", f"/evaluations/{d}/interviews/{w.draft.interviews.get().pk}/"),
+            Check("evidence", f"/evaluations/{d}/evidence/"),
+            Check("evidence edit", f"/evaluations/{d}/evidence/{w.draft.evidence.get().pk}/"),
+            Check("way forward", f"/evaluations/{d}/way-forward/"),
+            Check("way forward edit, with links", f"/evaluations/{d}/way-forward/{w.priority.pk}/"),
+            Check("history", f"/evaluations/{d}/history/"),
+            Check("comparison", "/comparisons/", wide=True),
+            Check("municipality results", f"/comparisons/municipalities/{w.fjordvik.pk}/"),
+            Check("comparison group edit", f"{groups}/{w.group.pk}/"),
+            Check(
+                "comparison group deleted (after the browser's own confirm dialog)",
+                f"{groups}/{w.group.pk}/",
+                then=send_form(".card form[data-confirm]", confirm=True),
+            ),
+            Check("frameworks", "/frameworks/"),
+            Check("framework", f"{fw}/"),
+            Check("framework area (questions)", f"{fw}/areas/1/"),
+            Check("import upload", "/imports/"),
+            Check("imports", "/imports/batches/"),
+            Check("import", f"/imports/batches/{w.batch.pk}/"),
+            Check("statistics", "/forecasts/statistics/"),
+            Check("forecast", "/forecasts/5027/", wide=True),
         ],
         "reviewer": [
-            ("overview (in review)", f"/evaluations/{r}/"),
-            ("scoring with comments", f"/evaluations/{r}/areas/1/"),
-            ("review", f"/evaluations/{r}/review/"),
-            ("findings (in review)", f"/evaluations/{r}/areas/1/findings/"),
+            Check("overview (in review)", f"/evaluations/{r}/", wide=True),
+            Check("scoring with comments", f"/evaluations/{r}/areas/1/"),
+            Check("review", f"/evaluations/{r}/review/"),
+            Check("findings (in review)", f"/evaluations/{r}/areas/1/findings/"),
         ],
         "site admin": [
-            ("home", "/"),
-            ("evaluation list", "/evaluations/"),
-            ("review", f"/evaluations/{r}/review/"),
-            ("municipality history", f"/evaluations/municipalities/{w.fjordvik.pk}/history/"),
-            ("imports", "/imports/batches/"),
+            Check("home", "/", wide=True),
+            Check("evaluation list", "/evaluations/"),
+            Check("review", f"/evaluations/{r}/review/"),
+            Check("municipality history", f"/evaluations/municipalities/{w.fjordvik.pk}/history/"),
+            Check("municipality edit", f"/evaluations/municipalities/{w.fjordvik.pk}/"),
+            Check("imports", "/imports/batches/"),
+            Check("bundle import", "/bundles/import/"),
+            Check("people index", "/people/"),
         ],
         "project leader": [
-            ("improvement dashboard", f"{programme}/"),
-            ("project", f"/improvement/projects/{project}/"),
-            ("project edit", f"/improvement/projects/{project}/edit/"),
-            ("milestone edit", f"/improvement/projects/{project}/milestones/{w.milestone.pk}/"),
-            ("indicator", f"/improvement/indicators/{indicator}/"),
-            ("indicator edit", f"/improvement/indicators/{indicator}/edit/"),
-            ("new indicator", f"/improvement/projects/{project}/indicators/new/"),
+            Check("home", "/", wide=True),
+            Check("improvement dashboard", f"{programme}/"),
+            Check("project", f"/improvement/projects/{project}/"),
+            Check("project edit", f"/improvement/projects/{project}/edit/"),
+            Check(
+                "milestone edit", f"/improvement/projects/{project}/milestones/{w.milestone.pk}/"
+            ),
+            Check("indicator", f"/improvement/indicators/{indicator}/"),
+            Check("indicator edit", f"/improvement/indicators/{indicator}/edit/"),
+            Check("new indicator", f"/improvement/projects/{project}/indicators/new/"),
         ],
         "steering group": [
-            ("improvement dashboard", f"{programme}/"),
-            ("project", f"/improvement/projects/{project}/"),
+            Check("home", "/", wide=True),
+            Check("improvement dashboard", f"{programme}/"),
+            Check("project", f"/improvement/projects/{project}/"),
         ],
     }
 
@@ -291,13 +432,20 @@ def describe(violations) -> str:
     return "\n".join(lines)
 
 
+def run_axe(page) -> list[dict]:
+    """axe's violations; axe is put into each document once (it is half a megabyte), however
+    often the document is checked."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.axe_script)
+    return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
+
+
 def check_page(page) -> list[str]:
     """axe's WCAG 2.1 A/AA violations of the page as it stands, and sideways scrolling."""
     problems = []
     # Resize events are dispatched before the next animation frame: let the page settle.
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    results = AXE.run(page, options=AXE_OPTIONS)
-    violations = results.response["violations"]
+    violations = run_axe(page)
     if violations:
         problems.append(describe(violations))
     width = page.viewport_size["width"]
@@ -307,42 +455,67 @@ def check_page(page) -> list[str]:
             wide = page.evaluate(
                 """() => Array.from(document.querySelectorAll('body *'))
                   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-                  .filter(e => !e.closest('.table-scroll, .scroll-box, pre'))
+                  .filter(e => {
+                    const box = e.closest('.table-scroll, .scroll-box, pre');
+                    return !box || box.getBoundingClientRect().right > window.innerWidth + 1
+                      || getComputedStyle(e).position === 'absolute';
+                  })
                   .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className)"""
             )
             problems.append(f"  scrolls sideways: {scroll[0]} > {scroll[1]} px; wide: {wide}")
     return problems
 
 
-def test_every_page_meets_wcag_21_aa_at_desktop_width_and_at_320_px(
+def test_every_page_meets_wcag_21_aa_at_320_px_and_at_desktop_width(
     browser, live_server, a11y_world
 ):
-    failures = []
+    failures, checked = [], 0
+    screenshots = os.environ.get("KOMMUNEKOMPASS_A11Y_SCREENSHOTS")
     for role, pages in pages_by_role(a11y_world).items():
-        page = open_as(browser, live_server, USERNAMES.get(role))
+        page = open_as(browser, live_server, USERNAMES.get(role), width=320)
         try:
-            for kind, path in pages:
-                page.set_viewport_size({"width": 1280, "height": 900})
-                response = page.goto(f"{live_server.url}{path}")
-                expected = {"error 403": 403, "error 404": 404}.get(kind, 200)
-                if response.status != expected:
-                    failures.append(f"{role}: {kind} {path}: status {response.status}")
+            for check in pages:
+                page.context.add_cookies([language_cookie(check.language, live_server)])
+                response = page.goto(f"{live_server.url}{check.path}")
+                if check.then:
+                    response = check.then(page) or response
+                where = f"{role}: {check.kind} {check.path}"
+                if response.status != check.status:
+                    failures.append(f"{where}: status {response.status}")
                     continue
-                # The same page narrowed to 320 px: the layout reflows, no new request needed.
-                for width in (1280, 320):
+                widths = (320, 1280) if check.wide or screenshots else (320,)
+                for width in widths:
                     page.set_viewport_size({"width": width, "height": 900})
+                    if width == 320:
+                        open_menu(page)
                     problems = check_page(page)
-                    if os.environ.get("KOMMUNEKOMPASS_A11Y_SCREENSHOTS") and (role, kind) in SHOTS:
+                    checked += 1
+                    if screenshots and (role, check.kind) in SHOTS:
                         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                        shot = SCREENSHOTS / f"{SHOTS[role, kind]}-{width}.png"
+                        shot = SCREENSHOTS / f"{SHOTS[role, check.kind]}-{width}.png"
                         page.screenshot(path=str(shot))
                     if problems:
-                        failures.append(
-                            f"{role}: {kind} {path} at {width} px:\n" + "\n".join(problems)
-                        )
+                        failures.append(f"{where} at {width} px:\n" + "\n".join(problems))
+                page.set_viewport_size({"width": 320, "height": 900})
         finally:
             page.context.close()
+    print(f"{checked} (page, role, width) checks")
     assert not failures, "\n".join(failures)
+
+
+def language_cookie(language, live_server):
+    return {
+        "name": settings.LANGUAGE_COOKIE_NAME,
+        "value": language or settings.LANGUAGE_CODE,
+        "url": live_server.url,
+    }
+
+
+def open_menu(page):
+    """At 320 px the menu folds behind its button: open it, so its links are checked too."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
 
 
 FOCUSED = """() => {
