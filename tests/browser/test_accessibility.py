@@ -201,6 +201,7 @@ class Check(NamedTuple):
     wide: bool = False
     language: str = ""  # the page in another language than the default
     then: Callable | None = None  # a step on the page before the check (a form sent)
+    shows: str = ""  # a selector the page must show: it is in the state its kind names
 
 
 def send_form(selector, fields=None, validate=True, confirm=False):
@@ -239,20 +240,25 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("front page, searched", "/public/?q=fjord"),
             Check("login", "/accounts/login/"),
             Check("public report", f"/reports/{p}/", wide=True),
-            Check("public report in Swedish", f"/reports/{p}/", language="sv"),
+            Check(
+                "public report in Swedish", f"/reports/{p}/", language="sv", shows="html[lang=sv]"
+            ),
             Check("report version", f"/reports/{p}/v/1/"),
             Check("accessibility statement", "/accessibility/"),
             Check("open data", "/open-data/"),
             Check("password forgotten", "/accounts/password/forgotten/"),
             Check("password reset sent", "/accounts/password/forgotten/sent/"),
-            Check("password reset: new password", w.reset_link),
+            Check("password reset: new password", w.reset_link, shows="#id_new_password1"),
             Check("password reset done", "/accounts/password/reset/done/"),
-            Check("invitation", f"/people/invitation/{w.invitation_token}/"),
+            Check(
+                "invitation", f"/people/invitation/{w.invitation_token}/", shows="#id_new_password1"
+            ),
             Check(
                 "invitation with errors",
                 f"/people/invitation/{w.invitation_token}/",
                 status=422,
                 then=send_form("main form", validate=False),
+                shows="#invitation-form .error",
             ),
             Check("error 404", f"/reports/{d}/", status=404),
         ],
@@ -267,7 +273,7 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("project", f"/improvement/projects/{project}/"),
             Check("indicator", f"/improvement/indicators/{indicator}/"),
             Check("comparison groups", f"{groups}/"),
-            Check("reminders", "/people/reminders/"),
+            Check("reminders", "/people/reminders/", shows=".reminder-list"),
             Check("preferences", "/people/preferences/"),
             Check("password change", "/accounts/password/"),
             Check("password changed", "/accounts/password/changed/"),
@@ -276,6 +282,7 @@ def pages_by_role(w) -> dict[str, list[Check]]:
                 "API token shown once",
                 "/accounts/api-tokens/",
                 then=send_form("main form", {"name": "Power BI"}),
+                shows="#token-secret",
             ),
             Check("error 403", "/evaluations/municipalities/", status=403),
         ],
@@ -303,6 +310,7 @@ def pages_by_role(w) -> dict[str, list[Check]]:
                 people,
                 status=422,
                 then=send_form("#invite-form", validate=False),
+                shows="#invite-form .error-summary",
             ),
             Check("reminders", "/people/reminders/"),
             Check(
@@ -316,10 +324,19 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("new evaluation", "/evaluations/new/"),
             Check("municipalities", "/evaluations/municipalities/"),
             Check("overview and settings", f"/evaluations/{d}/"),
-            Check("overview with the details form", f"/evaluations/{e}/"),
-            Check("delete a draft", f"/evaluations/{e}/delete/"),
+            Check(
+                "overview with the details form",
+                f"/evaluations/{e}/",
+                shows="#details-form [name=framework]",
+            ),
+            Check("delete a draft", f"/evaluations/{e}/delete/", shows="#delete-form"),
             Check("scoring", f"/evaluations/{d}/areas/1/", wide=True),
-            Check("scoring in nynorsk", f"/evaluations/{d}/areas/1/", language="nn"),
+            Check(
+                "scoring in nynorsk",
+                f"/evaluations/{d}/areas/1/",
+                language="nn",
+                shows="html[lang=nn]",
+            ),
             Check("findings", f"/evaluations/{d}/areas/1/findings/", wide=True),
             Check("finding edit", f"/evaluations/{d}/findings/{w.draft.findings.first().pk}/"),
             Check("interviews", f"/evaluations/{d}/interviews/"),
@@ -327,7 +344,11 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("evidence", f"/evaluations/{d}/evidence/"),
             Check("evidence edit", f"/evaluations/{d}/evidence/{w.draft.evidence.get().pk}/"),
             Check("way forward", f"/evaluations/{d}/way-forward/"),
-            Check("way forward edit, with links", f"/evaluations/{d}/way-forward/{w.priority.pk}/"),
+            Check(
+                "way forward edit, with links",
+                f"/evaluations/{d}/way-forward/{w.priority.pk}/",
+                shows="[name=focus_areas]:checked",
+            ),
             Check("history", f"/evaluations/{d}/history/"),
             Check("comparison", "/comparisons/", wide=True),
             Check("municipality results", f"/comparisons/municipalities/{w.fjordvik.pk}/"),
@@ -336,6 +357,7 @@ def pages_by_role(w) -> dict[str, list[Check]]:
                 "comparison group deleted (after the browser's own confirm dialog)",
                 f"{groups}/{w.group.pk}/",
                 then=send_form(".card form[data-confirm]", confirm=True),
+                shows=".message.success",
             ),
             Check("frameworks", "/frameworks/"),
             Check("framework", f"{fw}/"),
@@ -359,7 +381,7 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("municipality history", f"/evaluations/municipalities/{w.fjordvik.pk}/history/"),
             Check("municipality edit", f"/evaluations/municipalities/{w.fjordvik.pk}/"),
             Check("imports", "/imports/batches/"),
-            Check("bundle import", "/bundles/import/"),
+            Check("bundle import", "/bundles/import/", shows="#bundle-import-form"),
             Check("people index", "/people/"),
         ],
         "project leader": [
@@ -482,6 +504,9 @@ def test_every_page_meets_wcag_21_aa_at_320_px_and_at_desktop_width(
                 where = f"{role}: {check.kind} {check.path}"
                 if response.status != check.status:
                     failures.append(f"{where}: status {response.status}")
+                    continue
+                if check.shows and not page.locator(check.shows).count():
+                    failures.append(f"{where}: shows no {check.shows}")
                     continue
                 widths = (320, 1280) if check.wide or screenshots else (320,)
                 for width in widths:
