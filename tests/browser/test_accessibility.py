@@ -1,11 +1,15 @@
 """WCAG 2.1 A and AA on every kind of page, for every role that sees it (issue 13).
 
 axe-core (shipped inside axe-playwright-python) checks each page with the rules tagged wcag2a,
-wcag2aa, wcag21a and wcag21aa, at desktop width (1280 CSS px) and at 320 CSS px (WCAG 1.4.10,
-reflow); at 320 px the page must also not scroll sideways. The data are built once for the
-module; each role has one browser page. Left out, and named as known deviations in the
-accessibility statement (kommunekompass.core.accessibility.DEVIATIONS): Django's own admin
-(/admin/), and the API documentation (/api/docs), which is Swagger UI as django-ninja ships it.
+wcag2aa, wcag21a and wcag21aa at 320 CSS px (WCAG 1.4.10, reflow), with the folded menu opened
+so that its links are checked too; at 320 px the page must also not scroll sideways. At desktop
+width (1280 CSS px) the same document is checked again, without a new request, for the pages
+whose layout differs there (see Check.wide): elsewhere the wide layout shows the same elements.
+The data are built once for the module; each role has one browser page.
+
+Left out, and named as known deviations in the accessibility statement
+(kommunekompass.core.accessibility.DEVIATIONS): Django's own admin (/admin/), and the API
+documentation (/api/docs), which is Swagger UI as django-ninja ships it.
 axe finds in Swagger UI's own markup nested interactive controls (each operation's summary is a
 button holding other buttons), method badges and links below 4.5:1 contrast, no lang on the
 page, and sideways scrolling at 320 px; none of it is ours to change short of forking it.
