@@ -469,6 +469,14 @@ def run_axe(page) -> list[dict]:
     return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
 
 
+BROKEN_REFERENCES = """() => Array.from(
+  document.querySelectorAll('[aria-describedby], [aria-labelledby], [aria-controls]'))
+  .flatMap(e => ['aria-describedby', 'aria-labelledby', 'aria-controls']
+    .flatMap(a => (e.getAttribute(a) || '').split(/\\s+/).filter(Boolean))
+    .filter(id => !document.getElementById(id))
+    .map(id => `${e.tagName.toLowerCase()}#${e.id} -> ${id}`))"""
+
+
 def check_page(page) -> list[str]:
     """axe's WCAG 2.1 A/AA violations of the page as it stands, and sideways scrolling."""
     problems = []
@@ -477,6 +485,10 @@ def check_page(page) -> list[str]:
     violations = run_axe(page)
     if violations:
         problems.append(describe(violations))
+    # axe only asks for a review when aria-describedby names an element that is not there.
+    missing = page.evaluate(BROKEN_REFERENCES)
+    if missing:
+        problems.append(f"  refers to ids not on the page: {missing[:5]}")
     width = page.viewport_size["width"]
     if width <= 320:
         scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
