@@ -31,7 +31,9 @@ def test_anyone_reads_the_statement_with_the_contact_and_the_last_check(
     assert len(accessibility.CRITERIA) == 50
     for criterion, level, _status in accessibility.CRITERIA:
         assert f"{criterion} ({level})" in html
-    assert "/admin/" in html and "PDF/UA" in html
+    assert "/admin/" in html and "PDF/UA" in html and "/api/docs" in html
+    for pages in accessibility.COVERED:
+        assert f"<li>{pages}</li>" in html
     assert "axe-core" in html and "320 CSS pixels" in html
 
 

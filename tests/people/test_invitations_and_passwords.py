@@ -110,6 +110,17 @@ def test_everyone_changes_their_own_password(world, client_factory):
     assert client.get("/").status_code == 200  # still logged in
 
 
+def test_each_password_field_names_its_error_and_help_text(world, client_factory):
+    """aria-describedby of every field points at elements that are on the page."""
+    client = client_factory(world.reader)
+    html = client.post(reverse("password_change"), {}).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert len(described) == 3
+    for ids in described:
+        for id_ in ids.split():
+            assert f'id="{id_}"' in html, id_
+
+
 def test_changing_a_password_needs_a_login(client):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

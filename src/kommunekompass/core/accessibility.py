@@ -1,13 +1,50 @@
-"""The facts of the accessibility statement (tilgjengelighetserklæring): which WCAG 2.1
-success criteria of level A and AA the app meets, and when that was last checked.
+"""The facts of the accessibility statement (tilgjengelighetserklæring): which pages it
+covers, which WCAG 2.1 success criteria of level A and AA the app meets, the known deviations,
+and when that was last checked.
 
 Update LAST_CHECKED and the statuses when the checks are run again by hand; the automated ones
-(tests/browser/test_accessibility.py) run with every test run.
+(tests/browser/test_accessibility.py) run with every test run. A new kind of page goes into that
+test; a page left out of it is named in DEVIATIONS, with the reason.
 """
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 LAST_CHECKED = datetime.date(2026, 12, 2)
+
+# The pages the statement covers; every kind of them is in the automated checks.
+COVERED = [
+    _("the public front page, the published reports and the open data"),
+    _("the evaluations: scoring, findings, interviews, evidence, the way forward and the review"),
+    _("the draft reports, the comparisons and the comparison groups"),
+    _("the improvement programme and the forecasts"),
+    _("the frameworks, and the imports of results and of evaluation bundles"),
+    _("people and accounts: invitations, reminders, passwords and API tokens"),
+    _("this statement"),
+]
+
+DEVIATIONS = [
+    _(
+        "The administration pages (/admin/) are Django's own, used only by site administrators. "
+        "They are not part of the automated checks and are not adapted further."
+    ),
+    _(
+        "The API documentation (/api/docs) is Swagger UI, made by others and meant for "
+        "developers. Its own markup nests buttons inside buttons, has some text below the "
+        "contrast minimum, does not name its language and scrolls sideways at 320 CSS pixels. "
+        "It is not part of the automated checks. The same description is in the "
+        "machine-readable OpenAPI document (/api/openapi.json)."
+    ),
+    _(
+        "The PDF versions of reports and project plans are not checked against PDF/UA. Each PDF "
+        "has a web page with the same content, which is checked."
+    ),
+    _(
+        "Files that users upload as evidence are their own documents; Kommunekompass does not "
+        "check them."
+    ),
+]
 
 MET = "met"
 NOT_APPLICABLE = "not_applicable"

@@ -59,6 +59,8 @@ def accessibility_statement(request):
         request,
         "core/accessibility.html",
         {
+            "covered": accessibility.COVERED,
+            "deviations": accessibility.DEVIATIONS,
             "criteria": accessibility.criteria_by_status(),
             "criteria_count": len(accessibility.CRITERIA),
             "last_checked": accessibility.LAST_CHECKED,
