@@ -155,6 +155,26 @@ def build_world():
     Measurement.objects.create(
         indicator=w.indicator, period_end=datetime.date(2026, 10, 31), value=Decimal("6.9")
     )
+    # A survey with five answers (its threshold) and a council meeting on the published report.
+    from kommunekompass.meetings.services import open_meeting
+    from kommunekompass.surveys import services as surveys
+
+    w.survey = surveys.create_survey(
+        w.coordinator,
+        w.fjordvik,
+        title="Hjemmetjenesten 2026",
+        audience="service_users",
+        template="experienced_quality",
+    )
+    unit = surveys.add_unit(w.coordinator, w.survey, "Hjemmetjenesten sør")
+    period = surveys.open_period(
+        w.coordinator, w.survey, "Høst 2026", datetime.date(2026, 9, 1), TODAY
+    )
+    rated = [s for s in w.survey.statements.all() if s.kind != "text"]
+    for _ in range(5):
+        given = [surveys.Given(s, expectation=5, experience=4) for s in rated]
+        surveys.submit_response(w.survey, period, unit, given)
+    w.meeting = open_meeting(evaluation=w.published, user=w.eva, subject="focus_areas")
     return w
 
 
@@ -208,6 +228,13 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("front page", "/", wide=True),
             Check("front page, searched", "/public/?q=fjord"),
             Check("login", "/accounts/login/"),
+            Check(
+                "survey answer form",
+                f"/surveys/answer/{w.survey.open_token}/",
+                shows="form.respond-form",
+            ),
+            Check("council meeting: join", "/m/", shows="main form"),
+            Check("council meeting: vote", f"/m/{w.meeting.code}/", shows="form.meeting-vote"),
             Check("public report", f"/reports/{p}/", wide=True),
             Check(
                 "public report in Swedish", f"/reports/{p}/", language="sv", shows="html[lang=sv]"
@@ -256,6 +283,20 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("error 403", "/evaluations/municipalities/", status=403),
         ],
         "coordinator": [
+            Check("surveys", f"/surveys/municipality/{w.fjordvik.pk}/"),
+            Check("survey", f"/surveys/{w.survey.pk}/", wide=True),
+            Check(
+                "survey results",
+                f"/surveys/{w.survey.pk}/results/",
+                wide=True,
+                shows="#summary",
+            ),
+            Check(
+                "council meeting, presenter view",
+                f"/meetings/{w.meeting.pk}/",
+                wide=True,
+                shows="#tally",
+            ),
             Check("home", "/", wide=True),
             Check("overview", f"/evaluations/{d}/"),
             Check("scoring (read-only)", f"/evaluations/{d}/areas/1/"),

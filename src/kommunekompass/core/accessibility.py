@@ -21,6 +21,7 @@ COVERED = [
     _("the improvement programme and the forecasts"),
     _("the frameworks, and the imports of results and of evaluation bundles"),
     _("people and accounts: invitations, reminders, passwords and API tokens"),
+    _("the surveys with their answer form, and the council meetings on the big screen and phone"),
     _("this statement"),
 ]
 
