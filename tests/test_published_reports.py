@@ -39,9 +39,12 @@ def public_project(**fields) -> Project:
 
 
 @pytest.fixture
-def published(world):
+def published(world, settings, tmp_path):
     """Fjordvik 2026 (world.draft) with scores, findings, a priority and a project with an
-    indicator, published through the workflow by two evaluators: version 1."""
+    indicator, published through the workflow by two evaluators: version 1. Its files go to a
+    folder of its own: ids come round again as each test's data rolls back, and a file that an
+    earlier test stored under the same id must not be taken for this version's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     w = world
     w.second = make_user("second", evaluator=True)
     w.draft.evaluators.add(w.second)
