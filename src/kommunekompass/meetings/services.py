@@ -1,5 +1,5 @@
 """The one write path of meetings: opening, voting, closing (the way forward is written by
-evaluations.services.council)."""
+evaluations.services.way_forward)."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from kommunekompass.evaluations.models import Finding
 from kommunekompass.evaluations.services.base import ServiceError
-from kommunekompass.evaluations.services.council import replace_way_forward
+from kommunekompass.evaluations.services.way_forward import replace_way_forward
 from kommunekompass.meetings.codes import new_code
 from kommunekompass.meetings.models import Meeting, Option, Voice, Vote
 

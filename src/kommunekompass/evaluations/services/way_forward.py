@@ -2,7 +2,11 @@
 findings and focus areas it answers. Changed by the evaluation's team and the municipality's
 coordinators (see access.EvaluationAccess.edit_way_forward) while the evaluation is a draft or
 in review; a published evaluation is reopened first, and the next published version carries
-the new way forward. Every change is in the history, as the whole list before and after."""
+the new way forward. Every change is in the history, as the whole list before and after.
+
+The one exception is the council's own vote (replace_way_forward, called by the meetings app when
+a meeting closes): it replaces the list even on a published evaluation, since the council
+decides its way forward after the report is published; the published version stays as it was."""
 
 from django.db import transaction
 from django.db.models import Max
@@ -10,7 +14,12 @@ from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.audit import record
 from kommunekompass.evaluations.models import AuditEntry, Priority
-from kommunekompass.evaluations.services.base import ServiceError, lock_for_change
+from kommunekompass.evaluations.services.base import (
+    EvaluationReadOnly,
+    ServiceError,
+    lock,
+    lock_for_change,
+)
 
 
 def link_text(areas: list[str], findings: list[str]) -> str:
@@ -132,3 +141,36 @@ def move_priority(*, priority, user, direction: str) -> None:
                 row.position = position
                 row.save(update_fields=["position"])
         _record(current, user, old, "move")
+
+
+def replace_way_forward(
+    *, evaluation, user, priorities: list[str], links=None, note: str = ""
+) -> list:
+    """Replace the way forward by `priorities` (texts, in order), each linked, where `links`
+    is given, to its (focus areas, findings) pair, with one history entry. Refused for a
+    withdrawn evaluation. Returns the new Priority rows, in order."""
+    texts = [str(text).strip() for text in priorities]
+    links = list(links) if links is not None else [((), ())] * len(texts)
+    if any(not text for text in texts):
+        raise ServiceError(_("Write the priority."), field="text")
+    if len(links) != len(texts):
+        raise ServiceError(_("Every priority needs its links."), field="links")
+    with transaction.atomic():
+        current = lock(evaluation)
+        if current.is_withdrawn:
+            raise EvaluationReadOnly(current)
+        for areas, findings in links:
+            _check_links(current, list(areas), list(findings))
+        old = _state(current)
+        Priority.objects.filter(evaluation=current).delete()
+        rows = Priority.objects.bulk_create(
+            Priority(evaluation=current, text=text, position=position)
+            for position, text in enumerate(texts, start=1)
+        )
+        for row, (areas, findings) in zip(rows, links, strict=True):
+            row.focus_areas.set(areas)
+            row.findings.set(findings)
+        record(
+            current, user, AuditEntry.Action.WAY_FORWARD, "meeting", old, _state(current), note=note
+        )
+    return rows
