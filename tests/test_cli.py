@@ -97,6 +97,11 @@ def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_p
     listing = run("framework", "list").stdout
     assert "tiny" in listing.split("Loaded in the database:")[1]
     assert "tiny" not in listing.split("Loaded in the database:")[0]
+    assert run("framework", "load").returncode == 2  # neither a file nor --shipped
+    shipped = run("framework", "load", "--shipped")
+    assert shipped.returncode == 0, shipped.stderr
+    assert "kommunekompass 2020: loaded" in shipped.stdout
+    assert "caf 2020: loaded" in shipped.stdout
 
 
 def test_evaluations_says_so_when_there_are_none(run):

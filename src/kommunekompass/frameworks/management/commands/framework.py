@@ -27,7 +27,12 @@ class Command(BaseCommand):
         validate.add_argument("files", nargs="+", metavar="FILE")
         actions.add_parser("list", help="List the shipped and the loaded frameworks.")
         load = actions.add_parser("load", help="Validate a framework file and load it.")
-        load.add_argument("files", nargs="+", metavar="FILE")
+        load.add_argument("files", nargs="*", metavar="FILE")
+        load.add_argument(
+            "--shipped",
+            action="store_true",
+            help="load every framework shipped with this version (a new installation)",
+        )
 
     def handle(self, *args, action, **options):
         return getattr(self, f"handle_{action}")(**options)
@@ -84,7 +89,11 @@ class Command(BaseCommand):
                 f"{framework.loaded_at:%Y-%m-%d %H:%M}  {framework.localized()}"
             )
 
-    def handle_load(self, files, **options):
+    def handle_load(self, files, shipped=False, **options):
+        if shipped:
+            files = [*files, *shipped_framework_files()]
+        if not files:
+            raise CommandError("Name a framework FILE, or give --shipped.", returncode=2)
         for path in files:
             try:
                 outcome = load_framework_file(path)
