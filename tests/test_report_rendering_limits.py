@@ -7,7 +7,8 @@
 - `kommunekompass render-published` renders what is missing, for operators after an import.
 
 Renderings are counted by wrapping the real functions every PDF and every version's files go
-through (`lib.pdf.html_to_pdf`, `evaluations.snapshots.render`)."""
+through (`lib.pdf.html_to_pdf`, `evaluations.snapshots.render`, and the Word document's
+`reports.published.render_docx_file`)."""
 
 import http.client
 import threading
@@ -16,6 +17,8 @@ from collections import Counter
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -34,7 +37,8 @@ class Renderings:
     def __init__(self, monkeypatch):
         self.calls = Counter()
         self.lock = threading.Lock()
-        for owner, name in ((pdf, "html_to_pdf"), (snapshots, "render")):
+        wrapped = ((pdf, "html_to_pdf"), (snapshots, "render"), (published, "render_docx_file"))
+        for owner, name in wrapped:
             monkeypatch.setattr(owner, name, self.counting(name, getattr(owner, name)))
 
     def counting(self, name, function):
@@ -52,6 +56,10 @@ class Renderings:
     @property
     def versions(self) -> int:
         return self.calls["render"]
+
+    @property
+    def docx(self) -> int:
+        return self.calls["render_docx_file"]
 
 
 @pytest.fixture
@@ -178,25 +186,57 @@ def test_drafts_render_for_their_own_people_only(client, world, media, rendering
     assert renderings.pdfs == 0
 
 
-def test_render_published_renders_what_is_missing(legacy, renderings, capsys):
+def test_render_published_renders_what_is_missing(legacy, renderings, capsys, monkeypatch):
     w = legacy
     other = make_evaluation(w.nordhei, w.framework, status="published", year=2023)
     call_command("render-published")
     assert "2 published version(s) rendered." in capsys.readouterr().out
-    assert renderings.versions == 2
+    assert (renderings.versions, renderings.docx) == (2, 2)
     for version in PublishedVersion.objects.all():
-        assert published.is_stored(version)
+        assert published.is_stored(version) and published.is_docx_stored(version)
     call_command("render-published", "--missing")
     assert "0 published version(s) rendered." in capsys.readouterr().out
-    assert renderings.versions == 2
+    assert (renderings.versions, renderings.docx) == (2, 2)
 
+    # A Word document gone: --missing renders it alone.
     version = PublishedVersion.objects.get(evaluation=other)
+    default_storage.delete(published.docx_path(version))
+    call_command("render-published", "--missing")
+    assert "1 published version(s) rendered." in capsys.readouterr().out
+    assert (renderings.versions, renderings.docx) == (2, 3)
+    assert published.is_docx_stored(version)
+
+    # --all renders the Word document anew too, replacing it under the same name.
     old_pdf = version.pdf.name
+    docx_path = published.docx_path(version)
+    default_storage.delete(docx_path)
+    default_storage.save(docx_path, ContentFile(b"an old Word document"))
     call_command("render-published", "--all", str(other.pk))
     assert "1 published version(s) rendered." in capsys.readouterr().out
+    assert (renderings.versions, renderings.docx) == (3, 4)
     version.refresh_from_db()
     assert version.pdf.name != old_pdf and published.is_stored(version)
     assert not version.pdf.storage.exists(old_pdf)  # the replaced file is removed
+    with default_storage.open(docx_path, "rb") as docx:
+        assert docx.read(2) == b"PK"  # a Word document (a zip file), not the old bytes
+    folder, name = docx_path.rsplit("/", 1)
+    assert [f for f in default_storage.listdir(folder)[1] if f.endswith(".docx")] == [name]
+
+    # A Word document that fails to render: the stored one stays; a missing one is named.
+    def broken(version):
+        raise RuntimeError("the Word renderer broke")
+
+    monkeypatch.setattr(published, "render_docx_file", broken)
+    with default_storage.open(docx_path, "rb") as docx:
+        before = docx.read()
+    with pytest.raises(RuntimeError):
+        published.store_docx(version, again=True)
+    with default_storage.open(docx_path, "rb") as docx:
+        assert docx.read() == before
+    default_storage.delete(docx_path)
+    with pytest.raises(CommandError, match=f"evaluation {other.pk} v1"):
+        call_command("render-published", "--missing")
+    assert renderings.versions == 3
     with pytest.raises(CommandError, match="No published version of evaluation"):
         call_command("render-published", str(w.draft.pk))
 

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kommunekompass.core import views as core_views
+from kommunekompass.sso import logout as sso_logout
 from kommunekompass.sso import views as sso_views
 
 urlpatterns = [
@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
     path("accounts/sso/", include("kommunekompass.sso.urls")),
     path("surveys/", include("kommunekompass.surveys.urls")),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", sso_logout.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kommunekompass.people.account_urls")),
     path("people/", include("kommunekompass.people.urls")),
     path("accessibility/", core_views.accessibility_statement, name="accessibility"),

@@ -1,8 +1,9 @@
 """Single sign-on in the browser, against a real OpenID provider on 127.0.0.1
 (node-oidc-provider): an invited person opens the invitation, signs in through the provider's
-form and lands on their home page; next time the login page's button is enough. With local
-passwords off, the login page shows only the provider; a refusal at the provider is shown in
-words."""
+form and lands on their home page; logging out ends the session at the provider too (its
+confirm page, then back to the login page), so the next sign-in asks at the provider again.
+With local passwords off, the login page shows only the provider; a refusal at the provider is
+shown in words."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +16,10 @@ from tests.sso.oidc_provider import provider_settings, running_provider
 
 @pytest.fixture(scope="module")
 def issuer(live_server):
-    with running_provider([f"{live_server.url}/accounts/sso/test/callback/"]) as issuer:
+    with running_provider(
+        [f"{live_server.url}/accounts/sso/test/callback/"],
+        [f"{live_server.url}/accounts/sso/test/signed-out/"],
+    ) as issuer:
         yield issuer
 
 
@@ -49,12 +53,19 @@ def test_an_invited_person_signs_in_with_the_provider(
     identity = Identity.objects.get()
     assert (identity.user, identity.subject) == (account, "anna-browser")
 
-    # Log out; the login page shows the provider only, and its button signs in again (the
-    # provider remembers the person, so no form this time).
+    # Log out: here first, then at the provider, which asks, and sends the person back to the
+    # login page, which shows the provider only and says where the person is logged out.
     page.click("button:has-text('Log out')")
-    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.locator("button[value=yes]")).to_be_visible()
+    page.click("button[value=yes]")
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    expect(page.locator(".messages")).to_contain_text(
+        "You are logged out of Kommunekompass and of Test ID."
+    )
     expect(page.locator("#id_password")).to_have_count(0)
+    # The provider's session ended too: its form asks again.
     page.click("text=Log in with Test ID")
+    sign_in_at_provider(page, "anna-browser")
     page.wait_for_url(f"{live_server.url}/")
     expect(page.locator(".user-name")).to_have_text("anna")
 

@@ -2,13 +2,18 @@
 // listening on 127.0.0.1 only. Started by tests/sso/oidc_provider.py, which passes:
 //   OIDC_PORT           the port to listen on
 //   OIDC_REDIRECT_URIS  space-separated redirect URIs of the relying party (the app under test)
+//   OIDC_POST_LOGOUT_REDIRECT_URIS  space-separated addresses the app may ask to be sent back
+//                       to after logging out at the provider (RP-initiated logout)
+//   OIDC_END_SESSION    "0": no RP-initiated logout (no end_session_endpoint in discovery)
 // and reads the line "listening <issuer>" from stdout.
 //
 // Its sign-in form takes any user name (the subject); the password is ignored. The subject's
 // e-mail is <name>@example.test, verified unless the name starts with "unverified".
 // "Cancel" ends the sign-in with the error access_denied. The acr of the sign-in is the first
 // acr_values the app asked for, so a test sees in the ID token what the provider received.
-// PKCE is required of every client.
+// PKCE is required of every client. Its end_session_endpoint asks "Do you want to sign-out?"
+// (a form with an xsrf field, posted to /session/end/confirm with logout=yes), then sends the
+// person to the post_logout_redirect_uri with the state.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { URLSearchParams } from 'node:url';
@@ -17,6 +22,8 @@ import Provider from 'oidc-provider';
 
 const port = Number(process.env.OIDC_PORT);
 const redirectUris = (process.env.OIDC_REDIRECT_URIS || '').split(' ').filter(Boolean);
+const postLogoutRedirectUris = (process.env.OIDC_POST_LOGOUT_REDIRECT_URIS || '')
+  .split(' ').filter(Boolean);
 const issuer = `http://127.0.0.1:${port}`;
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -27,11 +34,13 @@ const configuration = {
       client_id: 'kommunekompass',
       client_secret: 'kommunekompass-test-secret',
       redirect_uris: redirectUris,
+      post_logout_redirect_uris: postLogoutRedirectUris,
       token_endpoint_auth_method: 'client_secret_basic',
     },
     {
       client_id: 'kommunekompass-public',
       redirect_uris: redirectUris,
+      post_logout_redirect_uris: postLogoutRedirectUris,
       token_endpoint_auth_method: 'none',
     },
   ],
@@ -44,7 +53,10 @@ const configuration = {
   // The claims go into the ID token itself, as Entra ID and Feide put them there.
   conformIdTokenClaims: false,
   cookies: { keys: [randomBytes(32).toString('hex')] },
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: { enabled: process.env.OIDC_END_SESSION !== '0' },
+  },
   pkce: { required: () => true },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, sub) {

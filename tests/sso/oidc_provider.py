@@ -30,8 +30,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_provider(redirect_uris):
-    """Starts the provider; yields its issuer URL."""
+def running_provider(redirect_uris, post_logout_redirect_uris=(), *, end_session=True):
+    """Starts the provider; yields its issuer URL. `end_session=False`: a provider without
+    RP-initiated logout (no end_session_endpoint)."""
     node = shutil.which("node")
     assert node, "node is not installed: run ./scripts/install-system-packages --test"
     assert (OIDC_DIR / "node_modules" / "oidc-provider").is_dir(), (
@@ -45,6 +46,8 @@ def running_provider(redirect_uris):
             "PATH": "/usr/bin:/bin",
             "OIDC_PORT": str(port),
             "OIDC_REDIRECT_URIS": " ".join(redirect_uris),
+            "OIDC_POST_LOGOUT_REDIRECT_URIS": " ".join(post_logout_redirect_uris),
+            "OIDC_END_SESSION": "1" if end_session else "0",
             "NODE_ENV": "test",
         },
         stdout=subprocess.PIPE,
@@ -85,9 +88,10 @@ def provider_settings(issuer, name="test", **fields):
     return providers_from_env(environ)
 
 
-def follow_provider(authorize_url, issuer, login="", *, cancel=False) -> str:
-    """Signs in as `login` (or cancels) at the provider; returns the app's callback URL."""
-    session = requests.Session()
+def follow_provider(authorize_url, issuer, login="", *, cancel=False, session=None) -> str:
+    """Signs in as `login` (or cancels) at the provider; returns the app's callback URL.
+    `session`: the browser's cookies at the provider (a requests.Session), to keep them."""
+    session = session or requests.Session()
 
     def follow(response):
         while response.is_redirect:

@@ -52,6 +52,7 @@ def test_the_environment_names_the_providers():
     assert idporten.auth_params == (("ui_locales", "nb"), ("prompt", "login"))
     assert idporten.accepted_acr() == {"idporten-loa-substantial", "idporten-loa-high"}
     assert not idporten.link_verified_email
+    assert idporten.post_logout_redirect_uri == ""  # derived from the request
     assert providers_from_env({}) == []
 
 
@@ -65,6 +66,10 @@ def test_the_environment_names_the_providers():
         ({"KOMMUNEKOMPASS_OIDC_ENTRA_AUTH_PARAMS": "nonce=1"}, "may not set nonce"),
         ({"KOMMUNEKOMPASS_OIDC_PROVIDERS": "entra,entra"}, "twice"),
         ({"KOMMUNEKOMPASS_OIDC_PROVIDERS": "Entra ID"}, "is not a provider name"),
+        (
+            {"KOMMUNEKOMPASS_OIDC_ENTRA_POST_LOGOUT_REDIRECT_URI": "/accounts/login/"},
+            "KOMMUNEKOMPASS_OIDC_ENTRA_POST_LOGOUT_REDIRECT_URI",
+        ),
     ],
 )
 def test_wrong_settings_are_named(change, message):

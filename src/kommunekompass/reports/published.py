@@ -197,18 +197,23 @@ def render_docx_file(version: PublishedVersion) -> bytes:
         return render_docx(report_from_data(data), version=version)
 
 
-def store_docx(version: PublishedVersion) -> bool:
+def store_docx(version: PublishedVersion, *, again: bool = False) -> bool:
     """Render and keep the version's Word document if it is not stored yet, under the
-    version's row lock (a concurrent caller waits and finds it made). True if rendered here."""
+    version's row lock (a concurrent caller waits and finds it made). True if rendered here.
+    `again`: render it anew and replace the stored one (which stays if the rendering fails)."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
     path = docx_path(version)
     with transaction.atomic():
         PublishedVersion.objects.select_for_update().get(pk=version.pk)
-        if default_storage.exists(path):
+        stored = default_storage.exists(path)
+        if stored and not again:
             return False
-        default_storage.save(path, ContentFile(render_docx_file(version)))
+        content = ContentFile(render_docx_file(version))
+        if stored:
+            default_storage.delete(path)
+        default_storage.save(path, content)
     return True
 
 

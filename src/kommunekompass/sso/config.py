@@ -12,7 +12,7 @@ with NAME in upper case and "-" as "_"; see FIELDS for the fields and their defa
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 PREFIX = "KOMMUNEKOMPASS_OIDC_"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -45,6 +45,9 @@ class Provider:
     pkce: bool = True
     link_verified_email: bool = False
     token_auth_method: str = ""
+    # Where the provider sends the person after signing out there (RP-initiated logout); empty:
+    # the app's own /accounts/sso/<name>/signed-out/ on the host of the request.
+    post_logout_redirect_uri: str = ""
 
     @property
     def is_public_client(self) -> bool:
@@ -100,6 +103,11 @@ def provider_from_env(name: str, environ) -> Provider:
     for param, _value in auth_params:
         if param in reserved:
             raise ConfigError(f"{key}AUTH_PARAMS may not set {param}.")
+    post_logout_redirect_uri = get("POST_LOGOUT_REDIRECT_URI")
+    if post_logout_redirect_uri:
+        parts = urlsplit(post_logout_redirect_uri)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigError(f"{key}POST_LOGOUT_REDIRECT_URI must be an absolute http(s) URL.")
     return Provider(
         name=name,
         label=get("LABEL", name),
@@ -113,6 +121,7 @@ def provider_from_env(name: str, environ) -> Provider:
         pkce=pkce,
         link_verified_email=_flag(environ.get(key + "LINK_VERIFIED_EMAIL"), False),
         token_auth_method=get("TOKEN_AUTH_METHOD"),
+        post_logout_redirect_uri=post_logout_redirect_uri,
     )
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from joserfc.errors import JoseError
 
 from kommunekompass.sso import client as clients
-from kommunekompass.sso import services
+from kommunekompass.sso import logout, services
 
 log = logging.getLogger("kommunekompass.sso")
 
@@ -190,5 +190,6 @@ def callback(request, name):
         )
         return render(request, "sso/not_set_up.html", {"provider": provider}, status=403)
     login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    logout.remember_sign_in(request, provider, token)
     log.info("Signed in with %s: account %s, acr=%s", provider.name, account.pk, claims.get("acr"))
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)

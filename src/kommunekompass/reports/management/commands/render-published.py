@@ -1,9 +1,13 @@
 """`kommunekompass render-published [--missing | --all] [EVALUATION ...]`: render and store the
-files (PDF and workbook) of published versions from their snapshots, with a progress bar.
+files (PDF, workbook and Word document) of published versions from their snapshots, with a
+progress bar.
 
 Versions published through the workflow have their files; those an import made
 (`import-results`) or `freeze-published` froze have none, and an anonymous request for one is
-answered 503 until they are rendered. Run this after an import."""
+answered 503 until they are rendered. Run this after an import. `--missing` (the default)
+renders the files a version lacks, `--all` every version's files anew."""
+
+import logging
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -11,12 +15,35 @@ from tqdm import tqdm
 
 from kommunekompass.evaluations.models import PublishedVersion
 from kommunekompass.evaluations.services.workflow import store_files
-from kommunekompass.reports.published import FILE_KINDS, is_stored, store_missing
+from kommunekompass.reports.published import (
+    FILE_KINDS,
+    is_docx_stored,
+    is_stored,
+    store_docx,
+    store_missing,
+)
+
+log = logging.getLogger("kommunekompass.reports")
+
+
+def all_stored(version: PublishedVersion) -> bool:
+    return is_stored(version) and is_docx_stored(version)
+
+
+def render_docx(version: PublishedVersion, *, again: bool) -> bool:
+    """The Word document, stored beside the other files. False if its rendering failed: logged
+    (the command names the version)."""
+    try:
+        store_docx(version, again=again)
+    except Exception:
+        log.exception("Rendering the Word document of %s failed", version)
+        return False
+    return True
 
 
 def render_again(version: PublishedVersion) -> bool:
     """Render the version's files anew from its snapshot, under its row lock, and remove the
-    files they replace. True when both are stored."""
+    files they replace. True when all three are stored."""
     with transaction.atomic():
         locked = PublishedVersion.objects.select_for_update().get(pk=version.pk)
         old = {kind: getattr(locked, kind).name for kind in FILE_KINDS}
@@ -26,13 +53,13 @@ def render_again(version: PublishedVersion) -> bool:
         if name and field.name != name:
             field.storage.delete(name)
     version.refresh_from_db(fields=list(FILE_KINDS))
-    return is_stored(version)
+    return render_docx(version, again=True) and all_stored(version)
 
 
 class Command(BaseCommand):
     help = (
-        "Render the missing files (PDF and workbook) of published versions from their "
-        "snapshots, e.g. after an import; --all renders every version's files anew."
+        "Render the missing files (PDF, workbook and Word document) of published versions "
+        "from their snapshots, e.g. after an import; --all renders every version's files anew."
     )
 
     def add_arguments(self, parser):
@@ -71,14 +98,14 @@ class Command(BaseCommand):
                     + "."
                 )
             versions = versions.filter(evaluation_id__in=evaluations)
-        chosen = [v for v in versions if options["all"] or not is_stored(v)]
+        chosen = [v for v in versions if options["all"] or not all_stored(v)]
         rendered, failed = 0, []
         for version in tqdm(chosen, desc="Rendering", unit="version", file=self.stderr._out):
             if options["all"]:
                 ok = render_again(version)
             else:
                 store_missing(version)
-                ok = is_stored(version)
+                ok = render_docx(version, again=False) and all_stored(version)
             if ok:
                 rendered += 1
             else:
