@@ -213,7 +213,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every app server: rendered pages (keyed on each evaluation's revision, so
-# never stale), the remembered state of public reports, reminder counts, sign-in throttling
+# never stale), the remembered state of public reports, reminder counts, password reset
 # counters and the slots that let one rendering run at a time (lib.concurrency). Redis when
 # KOMMUNEKOMPASS_REDIS_URL is set; otherwise a table in the database (made by `migrate`, see
 # core's migration), so several servers on one database share it with nothing more to run.
