@@ -1,7 +1,8 @@
-"""Backups that restore: `kommunekompass backup` and `restore`, run as users run them (separate
-processes), on the suite's database (SQLite or PostgreSQL). The drill: a small published world
-is backed up, restored into a second, empty instance, and every published version's stored
-files and every figure there are identical to the originals."""
+"""Backups that restore: `kommunekompass backup` (here, in the test's process, of the suite's
+database, SQLite or PostgreSQL, once the test has committed its data) and `kommunekompass
+restore` (as users run it: a separate process, into a second instance). The drill: a small
+published world is backed up, restored into a second, empty instance, and every published
+version's stored files and every figure there are identical to the originals."""
 
 import hashlib
 import json
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -24,28 +26,25 @@ from kommunekompass.evaluations.models import Evidence, PublishedVersion
 from kommunekompass.reports.published import docx_path, store_docx
 from tests.conftest import make_world, shipped
 from tests.factories import make_user
-from tests.test_object_storage import ACCESS_KEY, BUCKET, REGION, SECRET_KEY, s3_server  # noqa: F401
+from tests.test_object_storage import BUCKET, bucket, s3_server  # noqa: F401
 from tests.test_snapshot import add_scores, publish
 
 COMMAND = shutil.which("kommunekompass") or str(Path(sys.executable).parent / "kommunekompass")
 VERSION_TABLE = PublishedVersion._meta.db_table
 
 
-def run(*args, data_dir: Path, database_url: str | None, **variables):
+def run(*args, data_dir: Path, database_url: str | None):
     env = {**os.environ, "KOMMUNEKOMPASS_DATA_DIR": str(data_dir), "KOMMUNEKOMPASS_LANGUAGE": "en"}
     for name in ["DATABASE_URL", "KOMMUNEKOMPASS_SECRET_KEY", "KOMMUNEKOMPASS_S3_BUCKET"]:
         env.pop(name, None)
     if database_url:
         env["DATABASE_URL"] = database_url
-    env.update(variables)
     return subprocess.run([COMMAND, *args], capture_output=True, text=True, env=env, timeout=300)
 
 
 def url_of(name: str) -> str:
-    """The suite's server with another database (PostgreSQL), or the SQLite file `name`."""
+    """The database `name` on the suite's PostgreSQL server."""
     db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name}"
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
 
@@ -67,10 +66,6 @@ def target(tmp_path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def source_url() -> str:
-    return url_of(connection.settings_dict["NAME"])
 
 
 def restored_rows(database_url: str | None, data_dir: Path, sql: str) -> list[tuple]:
@@ -130,12 +125,24 @@ def stored_files_of(versions) -> list[str]:
     return names + [docx_path(versions[0])]
 
 
+def back_up(folder: Path) -> str:
+    """`kommunekompass backup -o folder`, in this process (on the suite's database, whose data
+    the transactional test has committed); its output."""
+    from io import StringIO
+
+    from django.utils import translation
+
+    out = StringIO()
+    with translation.override("en"):
+        call_command("backup", "-o", str(folder), stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
 def test_the_restore_drill(published_world, tmp_path, target):
     w = published_world
     source_dir = tmp_path / "source"
     backup = tmp_path / "backup"
-    made = run("backup", "-o", str(backup), data_dir=source_dir, database_url=source_url())
-    assert made.returncode == 0, made.stderr
+    assert "Backup written" in back_up(backup)
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["database"]["vendor"] == connection.vendor
     evidence = Evidence.objects.get(evaluation=w.draft)
@@ -164,21 +171,23 @@ def test_the_restore_drill(published_world, tmp_path, target):
         r[2] for r in here
     ]
     assert len({figures(row[2])[0] for row in here}) > 1
+    counts = row_counts(rows_here)
+    assert row_counts(lambda sql: restored_rows(target_url, target_dir, sql)) == counts
+    secret = (target_dir / "secret_key").read_text()
+    assert secret == (backup / "secret_key").read_text() == settings.SECRET_KEY
+
+    # Into an instance that holds data (this one): refused, and nothing changed.
+    stored = sorted(p.relative_to(source_dir) for p in (source_dir / "uploads").rglob("*"))
+    message = restore_refused(backup)
+    assert "not empty" in message and "auth_user" in message
+    assert row_counts(rows_here) == counts
+    assert sorted(p.relative_to(source_dir) for p in (source_dir / "uploads").rglob("*")) == stored
+
+
+def rows_here(sql: str) -> list[tuple]:
     with connection.cursor() as cursor:
-
-        def rows_here(sql):
-            cursor.execute(sql)
-            return cursor.fetchall()
-
-        counts = row_counts(rows_here)
-    assert row_counts(lambda sql: restored_rows(target_url, target_dir, sql)) == counts
-    assert (target_dir / "secret_key").read_text() == (source_dir / "secret_key").read_text()
-
-    # Again into the same (now full) instance: refused, and nothing changed.
-    again = run("restore", str(backup), data_dir=target_dir, database_url=target_url)
-    assert again.returncode != 0
-    assert "not empty" in again.stderr and "auth_user" in again.stderr
-    assert row_counts(lambda sql: restored_rows(target_url, target_dir, sql)) == counts
+        cursor.execute(sql)
+        return cursor.fetchall()
 
 
 def fake_backup(folder: Path, **changes) -> Path:
@@ -250,35 +259,25 @@ def test_a_backup_goes_into_a_new_or_empty_folder(tmp_path):
 
 
 def test_a_backup_from_the_bucket_restores_into_local_files(
-    s3_server,  # noqa: F811
+    bucket,
+    s3_server,
     transactional_db,
     tmp_path,
-    target,
+    target,  # noqa: F811
 ):
     """Files in S3 are backed up through the storage API; a file the database names that the
     bucket lost is reported by name (non-zero exit), and the rest restores."""
     client = s3_server["client"]
-    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
     w = make_world(shipped("kommunekompass"))
     contents = {"evidence/1/kept.pdf": b"%PDF kept", "evidence/1/lost.pdf": b"%PDF lost"}
     for key, body in contents.items():
         client.put_object(Bucket=BUCKET, Key=key, Body=body)
         Evidence.objects.create(evaluation=w.draft, title=key, file=key)
     client.delete_object(Bucket=BUCKET, Key="evidence/1/lost.pdf")
-    s3 = {
-        "KOMMUNEKOMPASS_S3_BUCKET": BUCKET,
-        "KOMMUNEKOMPASS_S3_ENDPOINT_URL": s3_server["endpoint"],
-        "KOMMUNEKOMPASS_S3_ACCESS_KEY_ID": ACCESS_KEY,
-        "KOMMUNEKOMPASS_S3_SECRET_ACCESS_KEY": SECRET_KEY,
-        "KOMMUNEKOMPASS_S3_REGION": REGION,
-    }
     backup = tmp_path / "backup"
-    made = run(
-        "backup", "-o", str(backup), data_dir=tmp_path / "source", database_url=source_url(), **s3
-    )
-    assert made.returncode != 0
-    assert "evidence/1/lost.pdf" in made.stderr and "kept.pdf" not in made.stderr
+    with pytest.raises(CommandError) as missing:
+        back_up(backup)
+    assert "evidence/1/lost.pdf" in str(missing.value) and "kept.pdf" not in str(missing.value)
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["storage"] == "s3"
     assert manifest["missing_files"] == ["evidence/1/lost.pdf"]

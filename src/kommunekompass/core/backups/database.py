@@ -81,12 +81,17 @@ def _dump_sqlite(target: Path) -> Iterator[None]:
         ):
             copy.execute(f'DELETE FROM "{table}"')
             copy.commit()
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
     finally:
         copy.close()
         source.close()
     with _reading_copy(target):
         yield
+    # The app's connection settings put the copy in WAL mode: make it one self-contained file.
+    copy = sqlite3.connect(target)
+    try:
+        copy.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        copy.close()
 
 
 @contextlib.contextmanager

@@ -49,6 +49,8 @@ def named(names: list[str]) -> str:
 
 
 class Command(BaseCommand):
+    # Nothing here needs the URLs or templates checked: start at once.
+    requires_system_checks = []
     help = gettext_lazy(
         "Back up the database and every stored file into a new folder, with a manifest of "
         "checksums (see docs/deployment.md, Backups). Safe while the app runs."

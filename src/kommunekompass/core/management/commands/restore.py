@@ -22,6 +22,8 @@ SECRET_KEY_VARIABLE = "KOMMUNEKOMPASS_SECRET_KEY"
 
 
 class Command(BaseCommand):
+    # Nothing here needs the URLs or templates checked: start at once.
+    requires_system_checks = []
     help = gettext_lazy(
         "Restore a backup made by `kommunekompass backup` into an empty instance (empty "
         "database, empty file storage) of the same database kind."
