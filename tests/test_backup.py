@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 
 from kommunekompass.core.backups.manifest import DATABASE_FILES, FILES_DIR, Manifest, sha256_of
 from kommunekompass.evaluations.models import Evidence, PublishedVersion
@@ -130,8 +131,6 @@ def back_up(folder: Path) -> str:
     the transactional test has committed); its output."""
     from io import StringIO
 
-    from django.utils import translation
-
     out = StringIO()
     with translation.override("en"):
         call_command("backup", "-o", str(folder), stdout=out, stderr=StringIO())
@@ -221,8 +220,6 @@ def fake_backup(folder: Path, **changes) -> Path:
 
 def restore_refused(folder: Path) -> str:
     """The restore's message (in English). No database fixture: a refusal touches nothing."""
-    from django.utils import translation
-
     with translation.override("en"), pytest.raises(CommandError) as refused:
         call_command("restore", str(folder))
     return str(refused.value)
@@ -256,6 +253,10 @@ def test_a_backup_goes_into_a_new_or_empty_folder(tmp_path):
     with pytest.raises(CommandError, match="full"):
         call_command("backup", "-o", str(tmp_path / "full"))
     assert os.listdir(tmp_path / "full") == ["something.txt"]
+    inside = Path(settings.MEDIA_ROOT) / "backup"
+    with translation.override("en"), pytest.raises(CommandError, match="inside the file storage"):
+        call_command("backup", "-o", str(inside))  # it would copy itself
+    assert not inside.exists()
 
 
 def test_a_backup_from_the_bucket_restores_into_local_files(

@@ -80,6 +80,15 @@ class Command(BaseCommand):
                 _("%(path)s is not empty: a backup goes into a new or empty folder.")
                 % {"path": folder}
             )
+        uploads = Path(settings.MEDIA_ROOT).resolve()
+        if storage_kind() == "local" and folder.resolve().is_relative_to(uploads):
+            raise CommandError(
+                _(
+                    "%(path)s is inside the file storage (%(uploads)s): the backup would copy "
+                    "itself. Write it somewhere else, best on another machine or disk."
+                )
+                % {"path": folder, "uploads": uploads}
+            )
         try:
             missing, summary = self.back_up(folder, without_secret_key)
         except BackupError as error:
