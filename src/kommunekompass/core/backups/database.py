@@ -251,7 +251,7 @@ def load(source: Path) -> None:
 
 def _load_sqlite(source: Path) -> None:
     connection.close()
-    backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    backup = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     target = sqlite3.connect(connection.settings_dict["NAME"], timeout=30)
     try:
         backup.backup(target)
