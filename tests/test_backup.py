@@ -286,4 +286,5 @@ def test_a_backup_from_the_bucket_restores_into_local_files(
     target_dir, target_url = target
     restored = run("restore", str(backup), data_dir=target_dir, database_url=target_url)
     assert restored.returncode == 0, restored.stderr
+    assert "evidence/1/lost.pdf" in restored.stderr  # said again
     assert (target_dir / "uploads" / "evidence/1/kept.pdf").read_bytes() == b"%PDF kept"

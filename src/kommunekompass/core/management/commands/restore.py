@@ -61,6 +61,18 @@ class Command(BaseCommand):
         for item in tqdm(manifest.files, desc=_("Files"), unit=_("file"), file=self.stderr._out):
             copy_in(item["name"], folder / FILES_DIR / item["name"])
         self.stdout.write(self.restore_secret_key(folder, manifest))
+        missing = manifest.data.get("missing_files") or []
+        if missing:
+            self.stderr.write(
+                ngettext(
+                    "The backup lacks %(count)d file the database names (it was not in the "
+                    "storage when the backup was made): %(names)s",
+                    "The backup lacks %(count)d files the database names (they were not in the "
+                    "storage when the backup was made): %(names)s",
+                    len(missing),
+                )
+                % {"count": len(missing), "names": named(missing)}
+            )
         self.stdout.write(
             ngettext(
                 "Restored from %(path)s (made %(created)s by version %(version)s): the database "
