@@ -126,14 +126,14 @@ def stored_files_of(versions) -> list[str]:
     return names + [docx_path(versions[0])]
 
 
-def back_up(folder: Path) -> str:
+def back_up(folder: Path, *options: str) -> str:
     """`kommunekompass backup -o folder`, in this process (on the suite's database, whose data
     the transactional test has committed); its output."""
     from io import StringIO
 
     out = StringIO()
     with translation.override("en"):
-        call_command("backup", "-o", str(folder), stdout=out, stderr=StringIO())
+        call_command("backup", "-o", str(folder), *options, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
@@ -267,7 +267,8 @@ def test_a_backup_from_the_bucket_restores_into_local_files(
     target,  # noqa: F811
 ):
     """Files in S3 are backed up through the storage API; a file the database names that the
-    bucket lost is reported by name (non-zero exit), and the rest restores."""
+    bucket lost is reported by name (non-zero exit), and the rest restores. (And a backup
+    without the secret key.)"""
     client = s3_server["client"]
     w = make_world(shipped("kommunekompass"))
     contents = {"evidence/1/kept.pdf": b"%PDF kept", "evidence/1/lost.pdf": b"%PDF lost"}
@@ -277,14 +278,16 @@ def test_a_backup_from_the_bucket_restores_into_local_files(
     client.delete_object(Bucket=BUCKET, Key="evidence/1/lost.pdf")
     backup = tmp_path / "backup"
     with pytest.raises(CommandError) as missing:
-        back_up(backup)
+        back_up(backup, "--without-secret-key")
     assert "evidence/1/lost.pdf" in str(missing.value) and "kept.pdf" not in str(missing.value)
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["storage"] == "s3"
     assert manifest["missing_files"] == ["evidence/1/lost.pdf"]
+    assert manifest["secret_key"] is None and not (backup / "secret_key").exists()
 
     target_dir, target_url = target
     restored = run("restore", str(backup), data_dir=target_dir, database_url=target_url)
     assert restored.returncode == 0, restored.stderr
     assert "evidence/1/lost.pdf" in restored.stderr  # said again
+    assert "no secret key" in restored.stdout
     assert (target_dir / "uploads" / "evidence/1/kept.pdf").read_bytes() == b"%PDF kept"
