@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from kommunekompass.core.backups import database
@@ -51,7 +51,7 @@ def named(names: list[str]) -> str:
 class Command(BaseCommand):
     # Nothing here needs the URLs or templates checked: start at once.
     requires_system_checks = []
-    help = gettext_lazy(
+    help = (
         "Back up the database and every stored file into a new folder, with a manifest of "
         "checksums (see docs/deployment.md, Backups). Safe while the app runs."
     )
@@ -62,12 +62,12 @@ class Command(BaseCommand):
             "--output",
             required=True,
             metavar="DIR",
-            help=gettext_lazy("the folder to write; it must not exist or be empty"),
+            help="the folder to write; it must not exist or be empty",
         )
         parser.add_argument(
             "--without-secret-key",
             action="store_true",
-            help=gettext_lazy(
+            help=(
                 "leave the secret key out (then sessions and open invitation links of this "
                 "instance do not work after a restore)"
             ),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from kommunekompass.core.backups import database
@@ -24,13 +24,13 @@ SECRET_KEY_VARIABLE = "KOMMUNEKOMPASS_SECRET_KEY"
 class Command(BaseCommand):
     # Nothing here needs the URLs or templates checked: start at once.
     requires_system_checks = []
-    help = gettext_lazy(
+    help = (
         "Restore a backup made by `kommunekompass backup` into an empty instance (empty "
         "database, empty file storage) of the same database kind."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("folder", metavar="DIR", help=gettext_lazy("the backup's folder"))
+        parser.add_argument("folder", metavar="DIR", help="the backup's folder")
 
     def handle(self, *args, folder, **options):
         try:
