@@ -42,7 +42,12 @@ def s3_server():
         aws_secret_access_key=SECRET_KEY,
         region_name=REGION,
     )
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    try:
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+    except client.exceptions.BucketAlreadyOwnedByYou:
+        pass  # moto keeps its buckets per process: another module's server made it before
     try:
         yield {"endpoint": endpoint, "client": client}
     finally:

@@ -8,6 +8,8 @@ kommunekompass framework list                installed frameworks
 kommunekompass framework load FILE           load a framework file into the database
 kommunekompass export-evaluation ID -o F.zip one evaluation, whole, as a bundle
 kommunekompass import-evaluation F.zip       a bundle into this instance, all or nothing
+kommunekompass backup -o DIR                 database and every stored file, with checksums
+kommunekompass restore DIR                   a backup into an empty instance
 
 Every command speaks the language given with `--language nb|nn|sv|en` (anywhere on the line)
 or the KOMMUNEKOMPASS_LANGUAGE environment variable; bokmål (nb) when neither is given.
