@@ -35,8 +35,6 @@ def test_it_validates_the_shipped_frameworks_and_prints_a_summary(run):
     assert "9 områder, 28 delområder, 28 spørsmål, høyst 2800 poeng" in result.stdout
     swedish = run("framework", "validate", str(shipped_framework_files()[0]), "--language", "sv")
     assert ": giltig - caf 2020: " in swedish.stdout and "högst 2800 poäng" in swedish.stdout
-    english = run("--language=en", "framework", "validate", str(shipped_framework_files()[0]))
-    assert "9 areas, 28 sub-areas, 28 questions, maximum 2800 points" in english.stdout
 
 
 def test_it_prints_every_problem_with_code_and_line(run, tmp_path):
@@ -109,8 +107,6 @@ def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_p
     assert shipped.returncode == 0, shipped.stderr
     assert "kommunekompass 2020: inläst" in shipped.stdout
     assert "caf 2020: inläst" in shipped.stdout
-    again = run("framework", "load", str(good), KOMMUNEKOMPASS_LANGUAGE="nn")
-    assert "tiny 1: allereie lasta inn, uendra" in again.stdout
 
 
 def test_evaluations_says_so_when_there_are_none(run):
