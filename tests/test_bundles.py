@@ -443,7 +443,7 @@ def test_the_commands_export_and_import_into_another_municipality(world, media, 
     path = tmp_path / "fjordvik.zip"
     out = io.StringIO()
     call_command("export-evaluation", str(w.published.pk), "-o", str(path), stdout=out)
-    assert "Wrote" in out.getvalue()
+    assert f"Skrev {path} (" in out.getvalue()  # in bokmål unless told otherwise
     out = io.StringIO()
     with translation.override("en"):  # the command line speaks bokmål unless told otherwise
         call_command("import-evaluation", str(path), "--municipality", "9902", stdout=out)
@@ -451,6 +451,7 @@ def test_the_commands_export_and_import_into_another_municipality(world, media, 
     assert "Checking the bundle's members and checksums" in text  # the steps are shown
     imported = Evaluation.objects.get(municipality=w.nordhei, year=2023)
     assert f"Imported evaluation {imported.pk}" in text
+    assert "Imported: 4 scores, " in text and "1 published version" in text
     assert imported.scores.count() == 4 and imported.is_published
     assert imported.versions.count() == w.published.versions.count()
     # published there, so public here at once, from its frozen version

@@ -29,8 +29,12 @@ def run(tmp_path):
 def test_it_validates_the_shipped_frameworks_and_prints_a_summary(run):
     result = run("framework", "validate", *map(str, shipped_framework_files()))
     assert result.returncode == 0, result.stderr
-    assert "8 areas, 35 sub-areas, 75 questions, maximum 800 points" in result.stdout
-    assert "9 areas, 28 sub-areas, 28 questions, maximum 2800 points" in result.stdout
+    # in bokmål unless told otherwise
+    assert ": gyldig - kommunekompass 2020: " in result.stdout
+    assert "8 områder, 35 delområder, 75 spørsmål, høyst 800 poeng" in result.stdout
+    assert "9 områder, 28 delområder, 28 spørsmål, høyst 2800 poeng" in result.stdout
+    swedish = run("framework", "validate", str(shipped_framework_files()[0]), "--language", "sv")
+    assert ": giltig - caf 2020: " in swedish.stdout and "högst 2800 poäng" in swedish.stdout
 
 
 def test_it_prints_every_problem_with_code_and_line(run, tmp_path):
@@ -41,6 +45,7 @@ def test_it_prints_every_problem_with_code_and_line(run, tmp_path):
     bad.write_text(text)
     result = run("framework", "validate", str(bad))
     assert result.returncode == 1
+    assert f"{bad}: 2 problemer" in result.stderr and "1 av 1 fil er ugyldig" in result.stderr
     assert f"{bad}:{line_of(text, 'max_points: 40')}: max-mismatch:" in result.stderr
     duplicate_line = line_of(text, 'code: "1.1.1"', occurrence=2)
     assert f"{bad}:{duplicate_line}: duplicate-code:" in result.stderr
@@ -55,23 +60,23 @@ def test_it_reports_malformed_yaml(run, tmp_path):
 
 
 def test_demo_is_idempotent_and_lists_loaded_frameworks(run):
-    first = run("demo")
+    first = run("demo")  # in bokmål, as the command line speaks unless told otherwise
     assert first.returncode == 0, first.stderr
-    assert "Framework kommunekompass 2020: loaded" in first.stdout
-    assert "User evaluator / kompass-evaluator (evaluator): created" in first.stdout
-    assert "Evaluation Fjordvik kommune 2026: created" in first.stdout
-    assert "Published Fjordvik kommune 2026: v1" in first.stdout
-    assert "published Fjordvik kommune 2026 again: v2" in first.stdout
-    assert "Published evaluations frozen as version 1: 194" in first.stdout
-    assert "Freezing: 100%" in first.stderr
-    second = run("demo")
+    assert "Rammeverk kommunekompass 2020: lastet inn" in first.stdout
+    assert "Bruker evaluator / kompass-evaluator (evaluator): opprettet" in first.stdout
+    assert "Evaluering Fjordvik kommune 2026: opprettet" in first.stdout
+    assert "Publiserte Fjordvik kommune 2026: v1" in first.stdout
+    assert "publiserte Fjordvik kommune 2026 på nytt: v2" in first.stdout
+    assert "Publiserte evalueringer frosset som versjon 1: 194" in first.stdout
+    assert "Fryser: 100%" in first.stderr
+    second = run("demo", "--language", "en")
     assert second.returncode == 0, second.stderr
     assert "already loaded" in second.stdout and "already there" in second.stdout
     assert "Published" not in second.stdout and "Freezing" not in second.stderr
 
     listing = run("framework", "list")
     assert listing.returncode == 0, listing.stderr
-    loaded = listing.stdout.split("Loaded in the database:")[1]
+    loaded = listing.stdout.split("Lastet inn i databasen:")[1]
     assert "kommunekompass   2020" in loaded and "caf" in loaded
 
     evaluations = run("evaluations", "--language", "en")
@@ -88,20 +93,20 @@ def test_framework_load_refuses_an_invalid_file_and_loads_a_valid_one(run, tmp_p
     bad.write_text(MINIMAL.replace("max_points: 30", "max_points: 40"))
     refused = run("framework", "load", str(bad))
     assert refused.returncode == 1
-    assert "nothing was loaded" in refused.stderr
+    assert "ingenting ble lastet inn" in refused.stderr
     good = tmp_path / "tiny.yaml"
     good.write_text(MINIMAL)
     loaded = run("framework", "load", str(good))
     assert loaded.returncode == 0, loaded.stderr
-    assert "tiny 1: loaded" in loaded.stdout
-    listing = run("framework", "list").stdout
+    assert "tiny 1: lastet inn" in loaded.stdout
+    listing = run("framework", "list", "--language", "en").stdout
     assert "tiny" in listing.split("Loaded in the database:")[1]
     assert "tiny" not in listing.split("Loaded in the database:")[0]
     assert run("framework", "load").returncode == 2  # neither a file nor --shipped
-    shipped = run("framework", "load", "--shipped")
+    shipped = run("framework", "load", "--shipped", "--language", "sv")
     assert shipped.returncode == 0, shipped.stderr
-    assert "kommunekompass 2020: loaded" in shipped.stdout
-    assert "caf 2020: loaded" in shipped.stdout
+    assert "kommunekompass 2020: inläst" in shipped.stdout
+    assert "caf 2020: inläst" in shipped.stdout
 
 
 def test_evaluations_says_so_when_there_are_none(run):

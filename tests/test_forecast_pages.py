@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kommunekompass.evaluations.models import AuditEntry
@@ -277,7 +278,9 @@ def test_the_commands_load_and_print(world, capsys, tmp_path):
     call_command("import-statistics", str(EXAMPLES / "ssb-14288-synthetic.csv"))
     call_command("import-statistics", str(EXAMPLES / "ks-costs-synthetic.csv"), "--kind", "costs")
     assert StatisticsSource.objects.count() == 2
-    capsys.readouterr()
+    out = capsys.readouterr().out  # in bokmål, the kind in the app's words
+    assert "ssb-14288-synthetic.csv: Befolkningsframskriving, CSV," in out
+    assert "Lastet inn som kilde" in out and "Filen er i orden (prøvekjøring" in out
     call_command("forecast", "5027", "--start", "2023", "--years", "10")
     out = capsys.readouterr().out
     assert "2032" in out and "Sum 2023–2026" in out and "MMMM" in out
@@ -291,10 +294,13 @@ def test_the_commands_refuse_bad_input(world, tmp_path):
     bad.write_text(
         "alder fra;alder til;tjenesteområde;kroner per innbygger;prisår\n0;;X;abc;2022\n"
     )
-    with pytest.raises(CommandError, match="nothing was loaded"):
+    with pytest.raises(CommandError, match="1 problem; ingenting ble lastet inn"):
         call_command("import-statistics", str(bad))
-    with pytest.raises(CommandError, match="no municipality number 1234"):
-        call_command("forecast", "1234", "--start", "2023", "--years", "10")
+    with translation.override("en"):
+        with pytest.raises(CommandError, match="no municipality number 1234"):
+            call_command("forecast", "1234", "--start", "2023", "--years", "10")
+        with pytest.raises(CommandError, match="--years: give between 1 and 50"):
+            call_command("forecast", "9901", "--start", "2023", "--years", "51")
     with pytest.raises(
         CommandError, match="No population projection|Ingen befolkningsframskriving"
     ):

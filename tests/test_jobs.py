@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from kommunekompass.api import opendata
@@ -141,10 +142,11 @@ def test_a_failing_job_is_tried_again_then_recorded_as_failed(database_jobs, cli
     assert "could not be prepared" in fragment and "hx-get" not in fragment
 
     out = io.StringIO()
-    call_command("jobs", stdout=out)
+    with translation.override("nb"):  # as the command line speaks unless told otherwise
+        call_command("jobs", stdout=out)
     listing = out.getvalue()
     assert f"store_version_files({version.pk})" in listing
-    assert "attempt 3 of 3  gave up" in listing and "failed, tried again" in listing
+    assert "forsøk 3 av 3  gitt opp" in listing and "mislyktes, prøves igjen" in listing
     assert "RuntimeError: The renderer is broken" in listing
 
 
@@ -174,7 +176,7 @@ def test_the_files_state_is_shown_to_those_who_may_see_the_version(
 def test_send_reminders_can_leave_its_run_to_the_queue():
     out = io.StringIO()
     call_command("send-reminders", "--enqueue", "--today", "2026-11-22", stdout=out)
-    assert out.getvalue().startswith("Reminders: in the job queue")
+    assert out.getvalue().startswith("Påminnelser: i jobbkøen")
     # The immediate backend (these tests) runs it at once; a worker would run it on its turn.
     result = send_reminders_job.enqueue(today="2026-11-22")
     assert result.status == "SUCCESSFUL" and result.return_value == {"created": 0, "mails": 0}

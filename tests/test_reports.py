@@ -6,6 +6,7 @@ from fractions import Fraction
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -204,13 +205,14 @@ def test_the_report_command_renders_one_file_and_batches(fjordvik, tmp_path, cap
         f"{midtre_gauldal.pk}-midtre-gauldal-kommune-2023.html",
     ]
     assert "per delområde" in (tmp_path / "all" / files[1]).read_text()
-    assert "Reports: 100%" in capsys.readouterr().err  # the progress bar
+    assert "Rapporter: 100%" in capsys.readouterr().err  # the progress bar, in bokmål
+    assert f"2 html-rapporter i {tmp_path / 'all'}" in out.getvalue()
 
 
 def test_the_report_command_names_an_unknown_evaluation(db, tmp_path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="No evaluation with id 999"):
+    with translation.override("en"), pytest.raises(CommandError, match="No evaluation with id 999"):
         call_command("report", "999", "-o", str(tmp_path / "x.pdf"))
 
 

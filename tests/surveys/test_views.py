@@ -3,11 +3,14 @@ site administrators) build and run surveys; everyone who reads the programme rea
 other municipalities get 404, readers 403 on the owner's pages; respondents only the form."""
 
 import datetime
+import io
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.management import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from kommunekompass.surveys.models import Answer, Period, Response, Statement, Survey, Unit
 from tests.surveys.conftest import answer
@@ -205,7 +208,13 @@ def test_the_command_writes_the_results_workbook(surveyed, tmp_path):
     for _ in range(5):
         answer(w.survey, w.period, w.home, [(5, 4)])
     target = tmp_path / "results.xlsx"
-    call_command("survey-results", str(w.survey.pk), "--format", "xlsx", "-o", str(target))
+    out = io.StringIO()
+    call_command(
+        "survey-results", str(w.survey.pk), "--format", "xlsx", "-o", str(target), stdout=out
+    )
+    assert f"Resultatene av {w.survey} er skrevet til {target}." in out.getvalue()  # bokmål
+    with translation.override("sv"), pytest.raises(CommandError, match="Det finns ingen enkät 0"):
+        call_command("survey-results", "0", "-o", str(target))
     rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
     assert rows[1][0] == "Høst 2026"
     assert rows[1][2:7] == ("Jeg blir møtt med respekt.", 5, 4, 5, 0.8)

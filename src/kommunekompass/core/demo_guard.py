@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from django.db import connection
+from django.utils.translation import gettext, ngettext
 
 from kommunekompass.evaluations.demo import DEMO_FILE, SYNTHETIC_REGIONS
 from kommunekompass.frameworks.loader import shipped_framework_files
@@ -39,7 +40,9 @@ def shipped_frameworks() -> set[tuple[str, str]]:
 def _names(rows, shown: int = SHOWN) -> str:
     rows = sorted(rows)
     text = ", ".join(rows[:shown])
-    return text + (f" and {len(rows) - shown} more" if len(rows) > shown else "")
+    if len(rows) <= shown:
+        return text
+    return gettext("%(names)s and %(count)d more") % {"names": text, "count": len(rows) - shown}
 
 
 def foreign_data(demo_users: dict[str, tuple[str, str]]) -> list[str]:
@@ -63,7 +66,14 @@ def foreign_data(demo_users: dict[str, tuple[str, str]]) -> list[str]:
             if demo_users.get(username) != (first, last)
         ]
         if strangers:
-            found.append(f"{len(strangers)} user(s) not of the demo: {_names(strangers)}")
+            found.append(
+                ngettext(
+                    "%(count)d user not of the demo: %(names)s",
+                    "%(count)d users not of the demo: %(names)s",
+                    len(strangers),
+                )
+                % {"count": len(strangers), "names": _names(strangers)}
+            )
     if Municipality._meta.db_table in tables:
         allowed = demo_municipalities()
         strangers = [
@@ -74,7 +84,14 @@ def foreign_data(demo_users: dict[str, tuple[str, str]]) -> list[str]:
             if (country, number) not in allowed
         ]
         if strangers:
-            found.append(f"{len(strangers)} municipalities not of the demo: {_names(strangers)}")
+            found.append(
+                ngettext(
+                    "%(count)d municipality not of the demo: %(names)s",
+                    "%(count)d municipalities not of the demo: %(names)s",
+                    len(strangers),
+                )
+                % {"count": len(strangers), "names": _names(strangers)}
+            )
     if Framework._meta.db_table in tables:
         allowed = shipped_frameworks()
         strangers = [
@@ -83,5 +100,12 @@ def foreign_data(demo_users: dict[str, tuple[str, str]]) -> list[str]:
             if (key, version) not in allowed
         ]
         if strangers:
-            found.append(f"{len(strangers)} framework(s) not shipped: {_names(strangers)}")
+            found.append(
+                ngettext(
+                    "%(count)d framework not shipped: %(names)s",
+                    "%(count)d frameworks not shipped: %(names)s",
+                    len(strangers),
+                )
+                % {"count": len(strangers), "names": _names(strangers)}
+            )
     return found

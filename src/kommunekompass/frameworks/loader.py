@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from kommunekompass.frameworks.amendment import added_languages
 from kommunekompass.frameworks.models import (
@@ -72,8 +73,11 @@ def load_framework_text(text: str, source: str = "") -> LoadOutcome:
                 _amend(existing, spec, result.document, text, checksum, added)
                 return LoadOutcome(existing, created=False, added_languages=added)
             raise FrameworkConflict(
-                f"{spec.key} {spec.version} is already loaded with another text. "
-                "Give the changed framework a new version."
+                gettext(
+                    "%(key)s %(version)s is already loaded with another text. Give the changed "
+                    "framework a new version."
+                )
+                % {"key": spec.key, "version": spec.version}
             )
         framework = Framework.objects.create(
             key=spec.key,

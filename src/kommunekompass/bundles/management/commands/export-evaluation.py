@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kommunekompass.bundles.exporting import ExportError, export_evaluation
 from kommunekompass.evaluations.models import Evaluation
@@ -23,8 +25,15 @@ class Command(BaseCommand):
         found = Evaluation.objects.select_related("municipality", "framework").filter(pk=evaluation)
         found = found.first()
         if found is None:
-            raise CommandError(f"There is no evaluation {evaluation}.")
-        self.stdout.write(f"Collecting {found} ({found.framework.key} {found.framework.version})")
+            raise CommandError(_("There is no evaluation %(id)s.") % {"id": evaluation})
+        self.stdout.write(
+            _("Collecting %(evaluation)s (%(framework)s %(version)s)")
+            % {
+                "evaluation": found,
+                "framework": found.framework.key,
+                "version": found.framework.version,
+            }
+        )
         try:
             content = export_evaluation(found)
         except ExportError as error:
@@ -34,4 +43,13 @@ class Command(BaseCommand):
             path.write_bytes(content)
         except OSError as error:
             raise CommandError(f"{output}: {error.strerror}.") from error
-        self.stdout.write(self.style.SUCCESS(f"Wrote {output} ({len(content)} bytes)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "Wrote %(file)s (%(count)d byte).",
+                    "Wrote %(file)s (%(count)d bytes).",
+                    len(content),
+                )
+                % {"file": output, "count": len(content)}
+            )
+        )

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from kommunekompass.core.demo_guard import foreign_data
@@ -74,65 +75,99 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if settings.KOMMUNEKOMPASS_SECURE:
             raise CommandError(
-                "The demo does not run with KOMMUNEKOMPASS_SECURE=1: its users' passwords are "
-                "public. Use a separate data directory without that setting to try the app."
+                _(
+                    "The demo does not run with KOMMUNEKOMPASS_SECURE=1: its users' passwords "
+                    "are public. Use a separate data directory without that setting to try the "
+                    "app."
+                )
             )
         found = foreign_data({row[0]: (row[2], row[3]) for row in DEMO_USERS} | demo_user_names())
         if found and not force:
             raise CommandError(
-                "This database holds more than the demo data, so the demo leaves it alone:\n  "
-                + "\n  ".join(found)
-                + "\nUse an empty KOMMUNEKOMPASS_DATA_DIR (or DATABASE_URL) for the demo, or "
-                "--force to add the demo users and their public passwords to this database."
+                _(
+                    "This database holds more than the demo data, so the demo leaves it "
+                    "alone:\n  %(found)s\nUse an empty KOMMUNEKOMPASS_DATA_DIR (or DATABASE_URL) "
+                    "for the demo, or --force to add the demo users and their public passwords "
+                    "to this database."
+                )
+                % {"found": "\n  ".join(found)}
             )
         call_command("migrate", interactive=False, verbosity=0)
         for outcome in load_shipped_frameworks():
             framework = outcome.framework
-            state = "loaded" if outcome.created else "already loaded"
-            self.stdout.write(f"Framework {framework.key} {framework.version}: {state}")
+            self.stdout.write(
+                (
+                    _("Framework %(key)s %(version)s: loaded")
+                    if outcome.created
+                    else _("Framework %(key)s %(version)s: already loaded")
+                )
+                % {"key": framework.key, "version": framework.version}
+            )
         with transaction.atomic():
             users = self.create_users()
             evaluator, approver = users["evaluator"], users["admin"]
             for evaluation, created in load_demo_evaluations(evaluators=[evaluator]):
-                state = "created" if created else "already there"
                 self.stdout.write(
-                    f"Evaluation {evaluation.municipality} {evaluation.year}: {state}"
+                    (
+                        _("Evaluation %(municipality)s %(year)s: created")
+                        if created
+                        else _("Evaluation %(municipality)s %(year)s: already there")
+                    )
+                    % {"municipality": evaluation.municipality, "year": evaluation.year}
                 )
             self.create_memberships(users)
             created = load_synthetic_comparison()
             self.stdout.write(
-                f"Synthetic comparison evaluations: {created} created"
+                _("Synthetic comparison evaluations: %(count)d created") % {"count": created}
                 if created
-                else "Synthetic comparison evaluations: already there"
+                else _("Synthetic comparison evaluations: already there")
             )
             self.import_midtre_gauldal()
             # Published as in the app: sent to review by the evaluator, approved and published
             # by the administrator. The programme's projects answer the published findings.
             for evaluation in publish_demo_evaluations(evaluator, approver):
-                self.stdout.write(f"Published {evaluation.municipality} {evaluation.year}: v1")
+                self.stdout.write(
+                    _("Published %(municipality)s %(year)s: v1")
+                    % {"municipality": evaluation.municipality, "year": evaluation.year}
+                )
             created = load_demo_programme(users, datetime.date.today())
-            state = "created" if created else "already there"
-            self.stdout.write(f"Improvement programme Fjordvik: {state}")
+            self.stdout.write(
+                _("Improvement programme Fjordvik: created")
+                if created
+                else _("Improvement programme Fjordvik: already there")
+            )
             created = load_demo_survey(users, datetime.date.today())
-            state = "created" if created else "already there"
-            self.stdout.write(f"Survey of home care in Fjordvik, two periods: {state}")
+            self.stdout.write(
+                _("Survey of home care in Fjordvik, two periods: created")
+                if created
+                else _("Survey of home care in Fjordvik, two periods: already there")
+            )
             if load_demo_people(users):
                 self.stdout.write(
-                    "Invited lise.leser@fjordvik.example; the mail is in "
-                    f"{settings.MAIL_DIR if not settings.EMAIL_HOST else 'the mail server'}"
+                    _("Invited lise.leser@fjordvik.example; the mail is in %(place)s")
+                    % {"place": settings.MAIL_DIR}
+                    if not settings.EMAIL_HOST
+                    else _("Invited lise.leser@fjordvik.example; the mail server has the mail")
                 )
             self.freeze_published()
             for evaluation in revise_demo_evaluations(evaluator, approver):
                 self.stdout.write(
-                    f"Reopened, corrected and published {evaluation.municipality} "
-                    f"{evaluation.year} again: v{evaluation.published_version}"
+                    _(
+                        "Reopened, corrected and published %(municipality)s %(year)s again: "
+                        "v%(version)s"
+                    )
+                    % {
+                        "municipality": evaluation.municipality,
+                        "year": evaluation.year,
+                        "version": evaluation.published_version,
+                    }
                 )
             if load_demo_meeting(users):
-                self.stdout.write("Council meeting on Fjordvik's way forward: held and closed")
+                self.stdout.write(_("Council meeting on Fjordvik's way forward: held and closed"))
         # The published versions' files, the open data and the invitation's mail are jobs:
         # run them now, so the demo is whole when the command ends.
         if jobs.stores_in_database():
-            self.stdout.write("Running the queued jobs (the published files, open data, mail)")
+            self.stdout.write(_("Running the queued jobs (the published files, open data, mail)"))
             jobs.run_until_empty()
 
     def freeze_published(self) -> None:
@@ -144,13 +179,18 @@ class Command(BaseCommand):
         # In batches (the snapshots of a batch are made together; all of them are published
         # already, so a batch gives what freezing them one by one gives).
         with tqdm(
-            total=len(pending), desc="Freezing", unit="evaluation", file=self.stderr._out
+            total=len(pending),
+            desc=_("Freezing"),
+            unit=_("evaluation"),
+            file=self.stderr._out,
         ) as bar:
             for start in range(0, len(pending), FREEZE_BATCH):
                 chunk = pending[start : start + FREEZE_BATCH]
                 freeze_published_many(chunk)
                 bar.update(len(chunk))
-        self.stdout.write(f"Published evaluations frozen as version 1: {len(pending)}")
+        self.stdout.write(
+            _("Published evaluations frozen as version 1: %(count)d") % {"count": len(pending)}
+        )
 
     def create_users(self) -> dict:
         User = get_user_model()
@@ -172,8 +212,14 @@ class Command(BaseCommand):
             if role == "evaluator":
                 user.groups.add(evaluators)
             users[username] = user
-            state = "created" if created else "already there"
-            self.stdout.write(f"User {username} / {password} ({role}): {state}")
+            self.stdout.write(
+                (
+                    _("User %(username)s / %(password)s (%(role)s): created")
+                    if created
+                    else _("User %(username)s / %(password)s (%(role)s): already there")
+                )
+                % {"username": username, "password": password, "role": role}
+            )
         return users
 
     def create_memberships(self, users: dict) -> None:
@@ -198,8 +244,8 @@ class Command(BaseCommand):
             default_framework=("kommunekompass", "2020"),
         )
         if outcome.written:
-            self.stdout.write(f"Imported {MIDTRE_GAULDAL.name}")
+            self.stdout.write(_("Imported %(file)s") % {"file": MIDTRE_GAULDAL.name})
             for warning in outcome.plan.warnings:
-                self.stdout.write(f"  warning: {warning}")
+                self.stdout.write("  " + _("warning: %(warning)s") % {"warning": warning})
         else:
-            self.stdout.write(f"{MIDTRE_GAULDAL.name}: already imported")
+            self.stdout.write(_("%(file)s: already imported") % {"file": MIDTRE_GAULDAL.name})

@@ -3,8 +3,24 @@ state), newest first, with the error each failed with."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunekompass.lib import jobs
+
+# django-tasks' states, in words.
+STATES = {
+    "READY": gettext_lazy("waiting"),
+    "RUNNING": gettext_lazy("running"),
+    "SUCCESSFUL": gettext_lazy("done"),
+    "FAILED": gettext_lazy("failed"),
+}
+
+
+def state_of(row: jobs.JobRow) -> str:
+    if row.status == "FAILED":
+        return _("gave up") if row.gave_up else _("failed, tried again")
+    return str(STATES.get(row.status, row.status.lower()))
 
 
 class Command(BaseCommand):
@@ -20,16 +36,17 @@ class Command(BaseCommand):
         else:
             found = jobs.failed(limit)
         if not found:
-            self.stdout.write("No failed jobs." if not all else "The queue is empty.")
+            self.stdout.write(_("No failed jobs.") if not all else _("The queue is empty."))
             return
         for row in found:
             when = timezone.localtime(row.finished_at or row.enqueued_at)
-            state = row.status.lower()
-            if row.status == "FAILED":
-                state = "gave up" if row.gave_up else "failed, tried again"
+            attempt = _("attempt %(attempt)d of %(attempts)d") % {
+                "attempt": row.attempt,
+                "attempts": row.attempts,
+            }
             self.stdout.write(
                 f"{when:%Y-%m-%d %H:%M:%S}  {row.name}({row.arguments})  "
-                f"attempt {row.attempt} of {row.attempts}  {state}  {row.id}"
+                f"{attempt}  {state_of(row)}  {row.id}"
             )
             if row.error:
                 self.stdout.write(f"    {row.error}")

@@ -132,14 +132,23 @@ class Command(BaseCommand):
         # operator runs `kommunekompass worker` on its own (docs/deployment.md).
         if worker and workers == 1 and jobs.stores_in_database():
             start_worker_thread()
-            self.stdout.write("A worker thread runs the job queue beside the server.")
+            self.stdout.write(gettext("A worker thread runs the job queue beside the server."))
 
         proxies = settings.TRUSTED_PROXIES
         if proxies:
-            self.stdout.write(f"Trusting forwarded headers from: {', '.join(proxies)}")
+            self.stdout.write(
+                gettext("Trusting forwarded headers from: %(proxies)s")
+                % {"proxies": ", ".join(proxies)}
+            )
         self.stdout.write(
-            f"Kommunekompass is running on http://{host}:{port}/ with {workers} worker(s) "
-            "(Ctrl+C stops it)"
+            ngettext(
+                "Kommunekompass is running on %(address)s with %(count)d worker process "
+                "(Ctrl+C stops it)",
+                "Kommunekompass is running on %(address)s with %(count)d worker processes "
+                "(Ctrl+C stops it)",
+                workers,
+            )
+            % {"address": f"http://{host}:{port}/", "count": workers}
         )
         self.stdout.flush()
         app = trust_proxies(application, proxies)

@@ -8,6 +8,7 @@ Ctrl+C or SIGTERM lets the running job finish first."""
 import logging
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from kommunekompass.lib import jobs
 
@@ -37,5 +38,5 @@ class Command(BaseCommand):
         worker = jobs.make_worker(batch=batch, interval=interval)
         if not batch:
             worker.configure_signals()
-        self.stdout.write("The worker runs the job queue (Ctrl+C stops it).")
+        self.stdout.write(_("The worker runs the job queue (Ctrl+C stops it)."))
         worker.run()

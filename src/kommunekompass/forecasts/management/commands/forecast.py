@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kommunekompass.evaluations.models import Municipality
 from kommunekompass.forecasts import exports
@@ -35,12 +36,17 @@ class Command(BaseCommand):
             municipalities = municipalities.filter(country=country)
         found = list(municipalities[:2])
         if not found:
-            raise CommandError(f"There is no municipality number {number}.")
+            raise CommandError(
+                _("There is no municipality number %(number)s.") % {"number": number}
+            )
         if len(found) > 1:
-            raise CommandError(f"{number} is a municipality of both countries: give --country.")
+            raise CommandError(
+                _("%(number)s is a municipality of both countries: give --country.")
+                % {"number": number}
+            )
         municipality = found[0]
         if not 1 <= years <= 50:
-            raise CommandError("--years: give between 1 and 50.")
+            raise CommandError(_("--years: give between 1 and 50."))
         if alternative is None:
             known = alternatives_for(municipality)
             alternative = (
@@ -57,10 +63,10 @@ class Command(BaseCommand):
                 Path(output).write_bytes(exports.render_xlsx(result))
             else:
                 Path(output).write_text(exports.render_csv(result), encoding="utf-8")
-            self.stdout.write(f"Written to {output}.")
+            self.stdout.write(_("Written to %(file)s.") % {"file": output})
             return
         if file_format == "xlsx":
-            raise CommandError("--format xlsx needs -o FILE.")
+            raise CommandError(_("--format xlsx needs -o FILE."))
         if file_format == "csv":
             self.stdout.write(exports.render_csv(result), ending="")
         else:

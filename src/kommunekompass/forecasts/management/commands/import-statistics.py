@@ -5,8 +5,11 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kommunekompass.forecasts.access import PERMISSION, may_load_statistics
+from kommunekompass.forecasts.models import SourceKind
 from kommunekompass.forecasts.services import load_statistics
 from kommunekompass.forecasts.statfiles import Refused
 
@@ -30,18 +33,23 @@ class Command(BaseCommand):
     def handle(self, *args, file, kind, dry_run, downloaded, user, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: no such file.")
+            raise CommandError(_("%(file)s: no such file.") % {"file": file})
         loader = None
         if user:
             loader = get_user_model().objects.filter(username=user).first()
             if loader is None:
-                raise CommandError(f"There is no user {user}.")
+                raise CommandError(_("There is no user %(user)s.") % {"user": user})
             if not loader.is_active or not may_load_statistics(loader):
-                raise CommandError(f"{user} may not load statistics ({PERMISSION} is needed).")
+                raise CommandError(
+                    _("%(user)s may not load statistics (%(permission)s is needed).")
+                    % {"user": user, "permission": PERMISSION}
+                )
         try:
             day = datetime.date.fromisoformat(downloaded) if downloaded else None
         except ValueError:
-            raise CommandError(f"--downloaded {downloaded}: give a date as YYYY-MM-DD.") from None
+            raise CommandError(
+                _("--downloaded %(value)s: give a date as YYYY-MM-DD.") % {"value": downloaded}
+            ) from None
         try:
             outcome = load_statistics(
                 loader,
@@ -56,16 +64,35 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=1) from None
         found = outcome.found
         self.stdout.write(
-            f"{path.name}: {found.kind}, {found.dialect}, {found.rows} figures, "
-            f"SHA-256 {outcome.sha256}"
+            ngettext(
+                "%(file)s: %(kind)s, %(dialect)s, %(count)d figure, SHA-256 %(sha256)s",
+                "%(file)s: %(kind)s, %(dialect)s, %(count)d figures, SHA-256 %(sha256)s",
+                found.rows,
+            )
+            % {
+                "file": path.name,
+                "kind": SourceKind(found.kind).label,
+                "dialect": found.dialect,
+                "count": found.rows,
+                "sha256": outcome.sha256,
+            }
         )
         if outcome.problems:
             for problem in outcome.problems:
                 self.stderr.write(self.style.ERROR(problem))
+            count = len(found.problems)
             raise CommandError(
-                f"{len(found.problems)} problem(s); nothing was loaded.", returncode=1
+                ngettext(
+                    "%(count)d problem; nothing was loaded.",
+                    "%(count)d problems; nothing was loaded.",
+                    count,
+                )
+                % {"count": count},
+                returncode=1,
             )
         if dry_run:
-            self.stdout.write(self.style.SUCCESS("The file is good (dry run, nothing stored)."))
+            self.stdout.write(self.style.SUCCESS(_("The file is good (dry run, nothing stored).")))
         else:
-            self.stdout.write(self.style.SUCCESS(f"Loaded as source {outcome.source.pk}."))
+            self.stdout.write(
+                self.style.SUCCESS(_("Loaded as source %(id)s.") % {"id": outcome.source.pk})
+            )

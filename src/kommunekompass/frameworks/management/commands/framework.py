@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from kommunekompass.frameworks.loader import (
     FrameworkConflict,
@@ -44,56 +45,92 @@ class Command(BaseCommand):
             if result.ok:
                 counts = summarize(result.spec)
                 self.stdout.write(
-                    self.style.SUCCESS(f"{path}: valid")
+                    self.style.SUCCESS(_("%(file)s: valid") % {"file": path})
                     + f" - {result.spec.key} {result.spec.version}: "
-                    f"{counts['perspectives']} perspectives, {counts['areas']} areas, "
-                    f"{counts['subareas']} sub-areas, {counts['questions']} questions, "
-                    f"maximum {format_points(counts['max_points'], 0, 'en')} points"
+                    + _(
+                        "%(perspectives)d perspectives, %(areas)d areas, %(subareas)d sub-areas, "
+                        "%(questions)d questions, maximum %(points)s points"
+                    )
+                    % {
+                        **counts,
+                        "points": format_points(counts["max_points"], 0, get_language()),
+                    }
                 )
             else:
                 failed += 1
-                self.stderr.write(self.style.ERROR(f"{path}: {len(result.problems)} problem(s)"))
+                count = len(result.problems)
+                self.stderr.write(
+                    self.style.ERROR(
+                        ngettext(
+                            "%(file)s: %(count)d problem", "%(file)s: %(count)d problems", count
+                        )
+                        % {"file": path, "count": count}
+                    )
+                )
                 for problem in result.problems:
                     line = problem.line if problem.line else "-"
                     self.stderr.write(f"{path}:{line}: {problem.code}: {problem.message}")
         if failed:
-            raise CommandError(f"{failed} of {len(files)} file(s) invalid.", returncode=1)
+            raise CommandError(
+                ngettext(
+                    "%(failed)d of %(count)d file invalid.",
+                    "%(failed)d of %(count)d files invalid.",
+                    len(files),
+                )
+                % {"failed": failed, "count": len(files)},
+                returncode=1,
+            )
 
     def handle_list(self, **options):
-        self.stdout.write("Shipped with this version of Kommunekompass:")
+        language = get_language()
+        self.stdout.write(_("Shipped with this version of Kommunekompass:"))
         for path in shipped_framework_files():
             result = validate_framework_file(path)
             if result.ok:
                 spec = result.spec
+                sizes = _("%(areas)s areas %(questions)s questions  max %(points)s") % {
+                    "areas": f"{len(spec.areas):>3}",
+                    "questions": f"{len(spec.questions):>4}",
+                    "points": f"{format_points(spec.max_points, 0, language):>6}",
+                }
                 self.stdout.write(
-                    f"  {spec.key:<16} {spec.version:<8} {len(spec.areas):>3} areas "
-                    f"{len(spec.questions):>4} questions  "
-                    f"max {format_points(spec.max_points, 0, 'en'):>6}"
-                    f"  {pick_text(spec.name, get_language())}  ({path.name})"
+                    f"  {spec.key:<16} {spec.version:<8} {sizes}"
+                    f"  {pick_text(spec.name, language)}  ({path.name})"
                 )
             else:
-                self.stdout.write(f"  {path.name}: INVALID ({len(result.problems)} problems)")
-        self.stdout.write("Loaded in the database:")
+                count = len(result.problems)
+                self.stdout.write(
+                    "  "
+                    + ngettext(
+                        "%(file)s: INVALID (%(count)d problem)",
+                        "%(file)s: INVALID (%(count)d problems)",
+                        count,
+                    )
+                    % {"file": path.name, "count": count}
+                )
+        self.stdout.write(_("Loaded in the database:"))
         from kommunekompass.frameworks.models import Framework
 
         try:
             loaded = list(Framework.objects.order_by("key", "version"))
         except DatabaseError:
-            self.stdout.write("  (the database is not set up yet: run `kommunekompass demo`)")
+            self.stdout.write(
+                "  " + _("(the database is not set up yet: run `kommunekompass demo`)")
+            )
             return
         if not loaded:
-            self.stdout.write("  none")
+            self.stdout.write("  " + _("none"))
         for framework in loaded:
+            when = _("loaded %(time)s") % {"time": f"{framework.loaded_at:%Y-%m-%d %H:%M}"}
             self.stdout.write(
-                f"  {framework.key:<16} {framework.version:<8} loaded "
-                f"{framework.loaded_at:%Y-%m-%d %H:%M}  {framework.localized()}"
+                f"  {framework.key:<16} {framework.version:<8} {when}  {framework.localized()}"
             )
 
     def handle_load(self, files, shipped=False, **options):
         if shipped:
             files = [*files, *shipped_framework_files()]
         if not files:
-            raise CommandError("Name a framework FILE, or give --shipped.", returncode=2)
+            raise CommandError(_("Name a framework FILE, or give --shipped."), returncode=2)
         for path in files:
             try:
                 outcome = load_framework_file(path)
@@ -103,12 +140,19 @@ class Command(BaseCommand):
                         f"{path}:{problem.line or '-'}: {problem.code}: {problem.message}"
                     )
                 raise CommandError(
-                    f"{path} is invalid; nothing was loaded.", returncode=1
+                    _("%(file)s is invalid; nothing was loaded.") % {"file": path}, returncode=1
                 ) from error
             except FrameworkConflict as error:
                 raise CommandError(f"{path}: {error}", returncode=1) from error
             framework = outcome.framework
-            verb = "loaded" if outcome.created else "already loaded, unchanged"
+            names = {"key": framework.key, "version": framework.version}
             if outcome.added_languages:
-                verb = f"already loaded, texts added in {', '.join(outcome.added_languages)}"
-            self.stdout.write(f"{framework.key} {framework.version}: {verb}")
+                line = _("%(key)s %(version)s: already loaded, texts added in %(languages)s") % {
+                    **names,
+                    "languages": ", ".join(outcome.added_languages),
+                }
+            elif outcome.created:
+                line = _("%(key)s %(version)s: loaded") % names
+            else:
+                line = _("%(key)s %(version)s: already loaded, unchanged") % names
+            self.stdout.write(line)

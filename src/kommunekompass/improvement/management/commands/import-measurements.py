@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kommunekompass.improvement.models import Indicator
 from kommunekompass.improvement.services import import_measurements
@@ -32,23 +34,33 @@ class Command(BaseCommand):
         if user:
             acting = get_user_model().objects.filter(username=user, is_active=True).first()
             if acting is None:
-                raise CommandError(f"There is no active user {user}.")
+                raise CommandError(_("There is no active user %(user)s.") % {"user": user})
         found = Indicator.objects.select_related("project").filter(pk=indicator).first()
         if found is None:
-            raise CommandError(f"There is no indicator {indicator}.")
+            raise CommandError(_("There is no indicator %(id)s.") % {"id": indicator})
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: no such file.")
+            raise CommandError(_("%(file)s: no such file.") % {"file": file})
         outcome = import_measurements(acting, found, path.read_bytes(), path.name, dry_run=dry_run)
         if outcome.problems:
             for problem in outcome.problems:
                 self.stderr.write(self.style.ERROR(problem))
             raise CommandError(
-                f"{outcome.problem_count} problem(s); nothing was imported.", returncode=1
+                ngettext(
+                    "%(count)d problem; nothing was imported.",
+                    "%(count)d problems; nothing was imported.",
+                    outcome.problem_count,
+                )
+                % {"count": outcome.problem_count},
+                returncode=1,
             )
-        summary = f"{outcome.created} new, {outcome.updated} changed measurements for {found}"
+        summary = _("%(created)d new, %(updated)d changed measurements for %(indicator)s") % {
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "indicator": found,
+        }
         if outcome.unchanged:
-            summary += f" ({outcome.unchanged} unchanged)"
+            summary += " " + _("(%(count)d unchanged)") % {"count": outcome.unchanged}
         if dry_run:
-            summary += " (dry run, nothing written)"
+            summary += " " + _("(dry run, nothing written)")
         self.stdout.write(self.style.SUCCESS(summary + "."))

@@ -5,6 +5,8 @@ so nobody gets the same one twice. `--enqueue` leaves the work to the job queue'
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kommunekompass.people.reminders import send_reminders, send_reminders_job
 
@@ -32,10 +34,19 @@ class Command(BaseCommand):
             try:
                 day = datetime.date.fromisoformat(today)
             except ValueError:
-                raise CommandError(f"--today: not a date (YYYY-MM-DD): {today}") from None
+                raise CommandError(
+                    _("--today: not a date (YYYY-MM-DD): %(value)s") % {"value": today}
+                ) from None
         if enqueue:
             result = send_reminders_job.enqueue(today=day.isoformat() if day else None)
-            self.stdout.write(f"Reminders: in the job queue ({result.id})")
+            self.stdout.write(_("Reminders: in the job queue (%(id)s)") % {"id": result.id})
             return
         created, mails = send_reminders(today=day)
-        self.stdout.write(f"Reminders: {created} new, {mails} mails sent")
+        self.stdout.write(
+            ngettext(
+                "Reminders: %(created)d new, %(mails)d mail sent",
+                "Reminders: %(created)d new, %(mails)d mails sent",
+                mails,
+            )
+            % {"created": created, "mails": mails}
+        )

@@ -2,6 +2,8 @@
 its version 1, from its data as it stands (with a progress bar)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from kommunekompass.evaluations.models import Evaluation
@@ -27,10 +29,17 @@ class Command(BaseCommand):
         # In batches: the snapshots of a batch are made together (all of them are published
         # already, so a batch gives what freezing them one by one gives).
         with tqdm(
-            total=len(pending), desc="Freezing", unit="evaluation", file=self.stderr._out
+            total=len(pending), desc=_("Freezing"), unit=_("evaluation"), file=self.stderr._out
         ) as bar:
             for start in range(0, len(pending), BATCH):
                 chunk = pending[start : start + BATCH]
                 frozen += len(freeze_published_many(chunk))
                 bar.update(len(chunk))
-        self.stdout.write(f"{frozen} published evaluation(s) frozen as version 1.")
+        self.stdout.write(
+            ngettext(
+                "%(count)d published evaluation frozen as version 1.",
+                "%(count)d published evaluations frozen as version 1.",
+                frozen,
+            )
+            % {"count": frozen}
+        )

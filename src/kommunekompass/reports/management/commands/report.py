@@ -4,7 +4,9 @@ many."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from kommunekompass.evaluations.models import Evaluation, PublishedVersion
@@ -66,14 +68,14 @@ class Command(BaseCommand):
             unknown = [str(pk) for pk in evaluations if pk not in found]
             if unknown:
                 raise CommandError(
-                    f"No evaluation with id {', '.join(unknown)}. "
-                    "`kommunekompass evaluations` lists them."
+                    _("No evaluation with id %(ids)s. `kommunekompass evaluations` lists them.")
+                    % {"ids": ", ".join(unknown)}
                 )
             selected = [found[pk] for pk in evaluations]
         else:
-            raise CommandError("Name an evaluation id, or use --all or --published.")
+            raise CommandError(_("Name an evaluation id, or use --all or --published."))
         if not selected:
-            raise CommandError("No evaluations to render.")
+            raise CommandError(_("No evaluations to render."))
 
         target = Path(output)
         single = (
@@ -87,15 +89,32 @@ class Command(BaseCommand):
         render = RENDERERS[format]
         with translation.override(language or translation.get_language() or "nb"):
             for evaluation in tqdm(
-                selected, desc="Reports", unit="report", disable=single, file=self.stderr._out
+                selected,
+                desc=_("Reports"),
+                unit=_("report"),
+                disable=single,
+                file=self.stderr._out,
             ):
                 content = render(*report_and_version(evaluation))
                 path = target if single else target / self.filename(evaluation, format)
                 path.write_bytes(content)
                 if single:
-                    self.stdout.write(f"{path}: {len(content):,} bytes")
-        if not single:
-            self.stdout.write(f"{len(selected)} {format} report(s) in {target}")
+                    size = formats.number_format(len(content), force_grouping=True)
+                    self.stdout.write(
+                        ngettext(
+                            "%(file)s: %(size)s byte", "%(file)s: %(size)s bytes", len(content)
+                        )
+                        % {"file": path, "size": size}
+                    )
+            if not single:
+                self.stdout.write(
+                    ngettext(
+                        "%(count)d %(format)s report in %(folder)s",
+                        "%(count)d %(format)s reports in %(folder)s",
+                        len(selected),
+                    )
+                    % {"count": len(selected), "format": format, "folder": target}
+                )
 
     @staticmethod
     def filename(evaluation, extension: str) -> str:

@@ -4,6 +4,7 @@ workbook, by the same anonymity rule as the results page."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kommunekompass.surveys.exports import results_workbook
 from kommunekompass.surveys.models import Survey
@@ -24,9 +25,14 @@ class Command(BaseCommand):
     def handle(self, *args, survey, file_format, output, language, **options):
         found = Survey.objects.filter(pk=survey).first()
         if found is None:
-            raise CommandError(f"There is no survey {survey}.")
+            raise CommandError(_("There is no survey %(id)s.") % {"id": survey})
         path = Path(output)
         if not path.parent.is_dir():
-            raise CommandError(f"{path.parent}: no such folder.")
+            raise CommandError(_("%(folder)s: no such folder.") % {"folder": path.parent})
         path.write_bytes(results_workbook(found, language))
-        self.stdout.write(self.style.SUCCESS(f"The results of {found} are written to {path}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("The results of %(survey)s are written to %(file)s.")
+                % {"survey": found, "file": path}
+            )
+        )
