@@ -190,19 +190,19 @@ def test_render_published_renders_what_is_missing(legacy, renderings, capsys, mo
     w = legacy
     other = make_evaluation(w.nordhei, w.framework, status="published", year=2023)
     call_command("render-published")
-    assert "2 published version(s) rendered." in capsys.readouterr().out
+    assert "2 publiserte versjoner laget." in capsys.readouterr().out
     assert (renderings.versions, renderings.docx) == (2, 2)
     for version in PublishedVersion.objects.all():
         assert published.is_stored(version) and published.is_docx_stored(version)
     call_command("render-published", "--missing")
-    assert "0 published version(s) rendered." in capsys.readouterr().out
+    assert "0 publiserte versjoner laget." in capsys.readouterr().out
     assert (renderings.versions, renderings.docx) == (2, 2)
 
     # A Word document gone: --missing renders it alone.
     version = PublishedVersion.objects.get(evaluation=other)
     default_storage.delete(published.docx_path(version))
     call_command("render-published", "--missing")
-    assert "1 published version(s) rendered." in capsys.readouterr().out
+    assert "1 publisert versjon laget." in capsys.readouterr().out
     assert (renderings.versions, renderings.docx) == (2, 3)
     assert published.is_docx_stored(version)
 
@@ -212,7 +212,7 @@ def test_render_published_renders_what_is_missing(legacy, renderings, capsys, mo
     default_storage.delete(docx_path)
     default_storage.save(docx_path, ContentFile(b"an old Word document"))
     call_command("render-published", "--all", str(other.pk))
-    assert "1 published version(s) rendered." in capsys.readouterr().out
+    assert "1 publisert versjon laget." in capsys.readouterr().out
     assert (renderings.versions, renderings.docx) == (3, 4)
     version.refresh_from_db()
     assert version.pdf.name != old_pdf and published.is_stored(version)
@@ -234,10 +234,10 @@ def test_render_published_renders_what_is_missing(legacy, renderings, capsys, mo
     with default_storage.open(docx_path, "rb") as docx:
         assert docx.read() == before
     default_storage.delete(docx_path)
-    with pytest.raises(CommandError, match=f"evaluation {other.pk} v1"):
+    with pytest.raises(CommandError, match=f"evaluering {other.pk} versjon 1"):
         call_command("render-published", "--missing")
     assert renderings.versions == 3
-    with pytest.raises(CommandError, match="No published version of evaluation"):
+    with pytest.raises(CommandError, match="Ingen publisert versjon av evaluering"):
         call_command("render-published", str(w.draft.pk))
 
 

@@ -11,6 +11,7 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from tqdm import tqdm
 
 from kommunekompass.evaluations.models import PublishedVersion
@@ -93,14 +94,18 @@ class Command(BaseCommand):
             unknown = sorted(set(evaluations) - known)
             if unknown:
                 raise CommandError(
-                    "No published version of evaluation(s) "
-                    + ", ".join(str(pk) for pk in unknown)
-                    + "."
+                    gettext("No published version of evaluation(s) %(ids)s.")
+                    % {"ids": ", ".join(str(pk) for pk in unknown)}
                 )
             versions = versions.filter(evaluation_id__in=evaluations)
         chosen = [v for v in versions if options["all"] or not all_stored(v)]
         rendered, failed = 0, []
-        for version in tqdm(chosen, desc="Rendering", unit="version", file=self.stderr._out):
+        for version in tqdm(
+            chosen,
+            desc=gettext("Rendering"),
+            unit=" " + gettext("version"),
+            file=self.stderr._out,
+        ):
             if options["all"]:
                 ok = render_again(version)
             else:
@@ -110,9 +115,20 @@ class Command(BaseCommand):
                 rendered += 1
             else:
                 failed.append(version)
-        self.stdout.write(f"{rendered} published version(s) rendered.")
+        self.stdout.write(
+            ngettext(
+                "%(count)d published version rendered.",
+                "%(count)d published versions rendered.",
+                rendered,
+            )
+            % {"count": rendered}
+        )
         if failed:
+            names = ", ".join(
+                gettext("evaluation %(id)s version %(number)s")
+                % {"id": v.evaluation_id, "number": v.number}
+                for v in failed
+            )
             raise CommandError(
-                "Could not render (see the log): "
-                + ", ".join(f"evaluation {v.evaluation_id} v{v.number}" for v in failed)
+                gettext("Could not render (see the log): %(versions)s") % {"versions": names}
             )
