@@ -23,13 +23,13 @@ def max_age() -> int:
     return int(getattr(settings, "IMPORT_PENDING_MAX_AGE", 24 * 60 * 60))
 
 
-def waiting() -> list[str]:
+def waiting(folder: str = FOLDER) -> list[str]:
     """The stored names of the uploads that wait."""
     try:
-        _folders, files = default_storage.listdir(FOLDER)
+        _folders, files = default_storage.listdir(folder)
     except FileNotFoundError:  # nothing uploaded yet
         return []
-    return [f"{FOLDER}/{name}" for name in files if name.endswith(".upload")]
+    return [f"{folder}/{name}" for name in files if name.endswith(".upload")]
 
 
 def clean_pending(older_than: int | None = None) -> int:
@@ -39,7 +39,8 @@ def clean_pending(older_than: int | None = None) -> int:
         seconds=max_age() if older_than is None else older_than
     )
     removed = 0
-    for name in waiting():
+    # imports/ itself: where uploads waited before they were kept by the runs (to be swept).
+    for name in waiting() + waiting("imports"):
         try:
             if default_storage.get_modified_time(name) < limit:
                 default_storage.delete(name)
