@@ -29,6 +29,12 @@ TWO = (
 )
 
 
+@pytest.fixture(autouse=True)
+def own_files(settings, tmp_path):
+    """The waiting uploads and the imported versions' files in the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 def in_parallel(*calls):
     """Run the calls in threads; each thread's outcome or exception, in order."""
     outcomes = [None] * len(calls)

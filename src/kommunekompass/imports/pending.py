@@ -58,15 +58,17 @@ def keep(data: bytes) -> tuple[str, str]:
 
 def read(name: str) -> bytes | None:
     """The bytes of a waiting upload (None when it is gone, or the name is not one of ours)."""
-    if not _NAME.fullmatch(name or ""):
-        return None
-    if not default_storage.exists(name):
+    if not exists(name):
         return None
     try:
         with default_storage.open(name, "rb") as stored:
             return stored.read()
     except FileNotFoundError:  # removed meanwhile
         return None
+
+
+def exists(name: str) -> bool:
+    return bool(_NAME.fullmatch(name or "")) and default_storage.exists(name)
 
 
 def forget(name: str) -> None:

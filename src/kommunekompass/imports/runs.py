@@ -145,10 +145,14 @@ def confirm(user, pk: int, sha256: str) -> ImportRun:
     """Move a checked run to importing and enqueue the import, once: a second confirmation
     finds the run importing (or imported) under the row lock and changes nothing."""
     pending.clean_pending()
+    if visible_run(user, pk).state in (State.IMPORTING, State.IMPORTED):
+        # Confirmed already: the page shows how far it is. (Read without the lock, which the
+        # import job holds while it writes.)
+        return visible_run(user, pk)
     with transaction.atomic():
         run = visible_run(user, pk, lock=True)
         if run.state in (State.IMPORTING, State.IMPORTED):
-            return run  # confirmed already: the page shows how far it is
+            return run
         if run.state != State.CHECKED:
             raise Refused(_("This upload cannot be imported; please upload the file again."))
         if sha256 != run.sha256:
@@ -168,7 +172,7 @@ def try_again(user, pk: int) -> ImportRun:
         run = visible_run(user, pk, lock=True)
         if run.state != State.FAILED:
             return run
-        if pending.read(run.stored_name) is None:
+        if not pending.exists(run.stored_name):
             raise Refused(_("That upload is gone; please upload the file again."))
         run.state, run.error, run.plan = State.WAITING, "", None
         run.done = run.total = 0
