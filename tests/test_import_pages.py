@@ -303,3 +303,22 @@ def test_an_import_is_not_found_for_others(client, world, midtre_gauldal, role):
     batch = _import_as(grant_import(world.otto))
     client.force_login(getattr(world, role))
     assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"state": "imported", "plan": {}},  # imported without its import
+        {"state": "checked"},  # checked without a plan
+        {"state": "failed"},  # failed without the error
+        {"state": "done"},  # no such state
+        {"done": 2, "total": 1},
+    ],
+)
+def test_the_database_refuses_a_run_in_an_impossible_state(world, fields):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportRun.objects.create(
+            created_by=world.eva, file_name="a.csv", sha256="0", framework=world.framework, **fields
+        )
