@@ -56,6 +56,31 @@ def keep(data: bytes) -> tuple[str, str]:
     return name, sha256_of(data)
 
 
+def keep_file(upload) -> tuple[str, str]:
+    """`keep` for an uploaded file, streamed in chunks (a bundle may be hundreds of MB)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = default_storage.save(f"{FOLDER}/{secrets.token_urlsafe(16)}.upload", upload)
+    return name, digest.hexdigest()
+
+
+def open_checked(name: str, sha256: str):
+    """The waiting upload, open for reading, if it is there with these bytes (else None)."""
+    if not exists(name):
+        return None
+    stored = default_storage.open(name, "rb")
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stored.read(1024 * 1024), b""):
+        digest.update(chunk)
+    if digest.hexdigest() != sha256:
+        stored.close()
+        return None
+    stored.seek(0)
+    return stored
+
+
 def read(name: str) -> bytes | None:
     """The bytes of a waiting upload (None when it is gone, or the name is not one of ours)."""
     if not exists(name):
