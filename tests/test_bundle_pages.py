@@ -11,8 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from kommunekompass.bundles import jobs as bundle_jobs
 from kommunekompass.bundles.exporting import export_evaluation
+from kommunekompass.bundles.models import BundleImport
 from kommunekompass.evaluations.models import AuditEntry, Evaluation
+from kommunekompass.imports import pending
 from tests.factories import make_user
 
 QUERIES = 29  # the draft's overview for its team, with the daily edits' checks; the link adds none
@@ -112,26 +115,68 @@ def test_an_admin_imports_a_bundle_into_another_municipality(world, media, clien
         reverse("bundles:import"),
         {"file": upload(content), "municipality": world.nordhei.pk},
     )
+    # The import is a job (run at once here): the upload's page shows how it went.
+    run = BundleImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "bundles:run", args=[run.pk]
+    )
     imported = Evaluation.objects.get(municipality=world.nordhei, year=2023)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("evaluations:detail", args=[imported.pk])
+    assert (run.state, run.evaluation, run.created_by) == ("imported", imported, world.admin)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-state="imported"' in page and "hx-trigger" not in page
+    assert reverse("evaluations:detail", args=[imported.pk]) in page
+    assert not pending.waiting()  # the kept bundle is gone
     assert imported.evaluators.get() == world.eva
     entry = imported.audit.get(action=AuditEntry.Action.IMPORTED)
     assert entry.user == world.admin
     history = client.get(reverse("evaluations:history", args=[imported.pk])).content.decode()
     assert "Imported from bundle" in history
+    # A second run of the job imports nothing more.
+    assert bundle_jobs.import_uploaded_bundle.enqueue(run.pk).return_value == "not waiting"
+    assert Evaluation.objects.filter(municipality=world.nordhei, year=2023).count() == 1
 
 
 def test_the_upload_page_shows_the_validation_error(world, media, client_factory):
     content = export_evaluation(world.draft)  # Fjordvik 2026 exists: refused
     client = english(client_factory(world.admin))
     before = Evaluation.objects.count()
-    response = client.post(reverse("bundles:import"), {"file": upload(content)})
-    assert response.status_code == 200
-    assert "already has an evaluation of 2026" in response.content.decode()
-    response = client.post(reverse("bundles:import"), {"file": upload(content[:100])})
+    response = client.post(reverse("bundles:import"), {"file": upload(content)}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-state="refused"' in html
+    assert "already has an evaluation of 2026" in html
+    response = client.post(reverse("bundles:import"), {"file": upload(content[:100])}, follow=True)
     assert "damaged or cut short" in response.content.decode()
     assert Evaluation.objects.count() == before
+    assert list(BundleImport.objects.values_list("state", flat=True)) == ["refused"] * 2
+
+
+def test_a_failing_job_shows_its_error(world, media, client_factory, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("The checker is broken")
+
+    monkeypatch.setattr(bundle_jobs, "check_bundle", broken)
+    client = english(client_factory(world.admin))
+    content = export_evaluation(world.published)
+    page = client.post(reverse("bundles:import"), {"file": upload(content)}, follow=True)
+    html = page.content.decode()
+    assert 'data-state="failed"' in html and "RuntimeError: The checker is broken" in html
+    assert BundleImport.objects.get().state == "failed"
+
+
+@pytest.mark.parametrize("who", ["eva", "coordinator", "outsider"])
+def test_an_uploaded_bundle_is_not_found_for_others(world, media, client_factory, who, client):
+    run = BundleImport.objects.create(
+        created_by=world.admin,
+        file_name="b.zip",
+        stored_name="x",
+        sha256="0",
+        state="refused",
+        error="x",
+    )
+    url = reverse("bundles:run", args=[run.pk])
+    assert client_factory(getattr(world, who)).get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_a_missing_stored_file_is_said_not_served_broken(world, media, client_factory):

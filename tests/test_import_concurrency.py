@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -14,8 +15,9 @@ from django.utils import translation
 
 import kommunekompass
 from kommunekompass.evaluations.models import AuditEntry, Evaluation, PublishedVersion
-from kommunekompass.imports import applying, views
+from kommunekompass.imports import applying, runs
 from kommunekompass.imports.applying import AlreadyImported, import_results
+from kommunekompass.imports.models import ImportBatch, ImportRun
 from tests.factories import make_municipality, make_user
 
 EXAMPLE = Path(kommunekompass.__file__).parent / "imports" / "examples" / "midtre-gauldal-2023.csv"
@@ -25,6 +27,12 @@ TWO = (
     + "".join(f"9901;2022;{area};{5 * area}\n" for area in range(1, 9))
     + "".join(f"5027;2021;{area};{6 * area}\n" for area in range(1, 9))
 )
+
+
+@pytest.fixture(autouse=True)
+def own_files(settings, tmp_path):
+    """The waiting uploads and the imported versions' files in the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def in_parallel(*calls):
@@ -143,6 +151,8 @@ def test_a_parallel_import_caught_by_the_unique_constraint_is_the_same_clear_err
 def test_two_confirmations_of_one_upload_import_it_once(
     kommunekompass_framework, monkeypatch, settings
 ):
+    """A double click: both confirmations reach the run at once; the run's row lock and its
+    state let one of them enqueue the import, and the other finds it importing or imported."""
     if connection.vendor == "sqlite":  # no session writes racing in the shared-memory database
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     municipality = make_municipality("Midtre Gauldal kommune", "5027")
@@ -150,31 +160,62 @@ def test_two_confirmations_of_one_upload_import_it_once(
     eva.user_permissions.add(Permission.objects.get(codename="import_results"))
     first = Client()
     first.force_login(eva)
-    preview = first.post(
+    checked = first.post(
         reverse("imports:upload"),
         {
             "file": SimpleUploadedFile(EXAMPLE.name, EXAMPLE.read_bytes()),
             "framework": kommunekompass_framework.pk,
         },
     )
-    html = preview.content.decode()
-    token = html.split('name="token" value="')[1].split('"')[0]
-    sha256 = html.split('name="sha256" value="')[1].split('"')[0]
-    first.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    run = ImportRun.objects.get(pk=checked.url.rstrip("/").rsplit("/", 1)[1])
+    assert run.state == "checked"
     second = Client()
-    second.cookies = first.cookies  # the same browser session: a double click
-    one_writer_at_a_time_on_sqlite(monkeypatch, views, "import_results")
-    wait_together(monkeypatch, views, "import_results")  # both pass the session and the file
+    second.cookies = first.cookies  # the same browser session
+    if connection.vendor == "sqlite":
+        one_writer_at_a_time_on_sqlite(monkeypatch, runs, "confirm")
+    else:
+        wait_together(monkeypatch, runs, "visible_run")  # both reach the row lock together
+    url = reverse("imports:confirm", args=[run.pk])
 
     def confirm(client):
-        return lambda: client.post(reverse("imports:confirm"), {"token": token, "sha256": sha256})
+        return lambda: client.post(url, {"sha256": run.sha256})
 
     responses = in_parallel(confirm(first), confirm(second))
-    assert sorted(r.status_code for r in responses) == [302, 422], responses
-    refused = next(r for r in responses if r.status_code == 422).content.decode()
-    assert "Midtre Gauldal kommune already has a kommunekompass 2020 evaluation for 2023" in (
-        refused
-    )
+    assert [r.status_code for r in responses] == [302, 302], responses
+    assert {r.url for r in responses} == {reverse("imports:run", args=[run.pk])}
+    run.refresh_from_db()
+    assert run.state == "imported"
     evaluation = Evaluation.objects.get(municipality=municipality)
     assert evaluation.published_version == 1
     assert PublishedVersion.objects.filter(evaluation=evaluation).count() == 1
+    assert ImportBatch.objects.get().evaluations.get() == evaluation
+
+
+def test_an_upload_whose_evaluations_were_imported_meanwhile_is_told_so(
+    kommunekompass_framework, client
+):
+    """Checked, then the same results imported another way before the confirmation: the
+    import job finds them there and the run's page says so, naming the row."""
+    make_municipality("Midtre Gauldal kommune", "5027")
+    eva = make_user("eva", evaluator=True)
+    eva.user_permissions.add(Permission.objects.get(codename="import_results"))
+    client.force_login(eva)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    checked = client.post(
+        reverse("imports:upload"),
+        {
+            "file": SimpleUploadedFile(EXAMPLE.name, EXAMPLE.read_bytes()),
+            "framework": kommunekompass_framework.pk,
+        },
+        follow=True,
+    )
+    run = ImportRun.objects.get(pk=checked.resolver_match.kwargs["pk"])
+    assert import_results(EXAMPLE.read_bytes(), "other.csv", default_framework=KK).written
+    page = client.post(
+        reverse("imports:confirm", args=[run.pk]), {"sha256": run.sha256}, follow=True
+    ).content.decode()
+    run.refresh_from_db()
+    assert run.state == "refused" and run.batch is None
+    assert 'data-state="refused"' in page
+    assert "row 2" in page and "already has a kommunekompass 2020 evaluation for 2023" in page
+    assert Evaluation.objects.count() == 1

@@ -299,12 +299,14 @@ def test_the_command_line_cleans_waiting_uploads(db, settings, tmp_path):
     import os
     import time
 
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
     from kommunekompass.imports import pending
 
     settings.MEDIA_ROOT = tmp_path
-    old = pending.waiting_dir() / "old-0123456789abcdef.upload"
-    old.write_bytes(b"x")
-    os.utime(old, (time.time() - 2 * 24 * 60 * 60,) * 2)
+    old = default_storage.save(f"{pending.FOLDER}/old-0123456789abcdef.upload", ContentFile(b"x"))
+    os.utime(default_storage.path(old), (time.time() - 2 * 24 * 60 * 60,) * 2)
     out = io.StringIO()
     call_command("import-results", "--clean-pending", stdout=out)
-    assert "1 waiting upload(s) removed" in out.getvalue() and not old.exists()
+    assert "1 waiting upload(s) removed" in out.getvalue() and not default_storage.exists(old)

@@ -148,6 +148,25 @@ def build_world():
     )
     assert outcome.written, outcome.plan.errors
     w.batch = ImportBatch.objects.get(pk=outcome.batch_id)
+    # An upload checked by its job, waiting for the confirmation (its plan on the run).
+    from kommunekompass.imports.models import ImportRun
+    from kommunekompass.imports.runs import plan_record
+
+    checked = import_results(
+        "kommunenummer;år;kode;poeng\n5027;2018;total;590\n".encode(),
+        "fjordvik-2018.csv",
+        default_framework=("kommunekompass", "2020"),
+        dry_run=True,
+    )
+    assert checked.plan.ok, checked.plan.errors
+    w.run = ImportRun.objects.create(
+        created_by=w.eva,
+        file_name="fjordvik-2018.csv",
+        sha256=checked.sha256,
+        framework=w.framework,
+        state="checked",
+        plan=plan_record(checked.plan),
+    )
     w.indicator.higher_is_better = False
     w.indicator.save()
     from kommunekompass.improvement.models import Measurement
@@ -375,6 +394,7 @@ def pages_by_role(w) -> dict[str, list[Check]]:
             Check("import upload", "/imports/"),
             Check("imports", "/imports/batches/"),
             Check("import", f"/imports/batches/{w.batch.pk}/"),
+            Check("upload checked", f"/imports/runs/{w.run.pk}/", shows="#import-confirm"),
             Check("statistics", "/forecasts/statistics/"),
             Check("forecast", "/forecasts/5027/", wide=True),
         ],

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class BundlesConfig(AppConfig):
     """Whole evaluations that travel: export one to a bundle (.zip) and import it elsewhere.
-    No models of its own; it reads and writes through evaluations and comparisons."""
+    It writes through evaluations and comparisons; its one model is the upload on its way
+    through the job queue (BundleImport)."""
 
     name = "kommunekompass.bundles"
     verbose_name = _("Evaluation bundles")

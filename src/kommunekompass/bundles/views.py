@@ -1,5 +1,6 @@
-"""Exporting an evaluation's bundle from its page, and importing a bundle by upload. The same
-checks and messages as the command line (kommunekompass.bundles.importing)."""
+"""Exporting an evaluation's bundle from its page, and importing a bundle by upload, as a job
+of the queue (bundles.jobs). The same checks and messages as the command line
+(kommunekompass.bundles.importing)."""
 
 from django import forms
 from django.contrib import messages
@@ -10,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kommunekompass.bundles import format as bundle_format
-from kommunekompass.bundles.access import get_exportable, import_targets
+from kommunekompass.bundles import jobs as bundle_jobs
+from kommunekompass.bundles.access import get_exportable, import_targets, may_import
 from kommunekompass.bundles.exporting import ExportError, export_evaluation
-from kommunekompass.bundles.format import BundleError
-from kommunekompass.bundles.importing import check_bundle, import_bundle
+from kommunekompass.bundles.models import BundleImport
 
 MAX_UPLOAD = 512 * 1024 * 1024
 
@@ -59,37 +60,34 @@ class ImportForm(forms.Form):
 
 @login_required
 def import_page(request):
+    """Keep the bundle and enqueue its import; the upload's page follows it."""
     targets = import_targets(request.user)
     if not targets.exists():
         raise Http404(_("No such page."))
     form = ImportForm(request.POST or None, request.FILES or None, targets=targets)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = check_bundle(
-                form.cleaned_data["file"], municipality=form.cleaned_data["municipality"]
-            )
-            summary = import_bundle(plan, request.user)
-        except BundleError as error:
-            problem = str(error)
-            if error.member and error.member not in problem:
-                problem = f"{problem} ({error.member})"
-            form.add_error("file", problem)
-        else:
-            messages.success(request, _("The evaluation was imported from the bundle."))
-            if summary.created_users:
-                messages.warning(
-                    request,
-                    _(
-                        "Created inactive and without a password, for the history's names: "
-                        "%(names)s. Give them access in the admin if they should log in."
-                    )
-                    % {"names": ", ".join(summary.created_users)},
-                )
-            for note in summary.notes:
-                messages.info(request, note)
-            return redirect("evaluations:detail", summary.evaluation.pk)
+        run = bundle_jobs.start(
+            request.user,
+            form.cleaned_data["file"],
+            form.cleaned_data["municipality"],
+            request.LANGUAGE_CODE,
+        )
+        return redirect("bundles:run", run.pk)
     return render(
         request,
         "bundles/import.html",
         {"form": form, "format_version": bundle_format.FORMAT_VERSION},
     )
+
+
+@login_required
+def import_run(request, pk):
+    """An uploaded bundle: being imported (HTMX asks again every two seconds), then imported
+    with its link and notes, or refused with the reason. For those who may import (404)."""
+    if not may_import(request.user):
+        raise Http404(_("No such page."))
+    run = BundleImport.objects.filter(pk=pk).select_related("evaluation").first()
+    if run is None:
+        raise Http404(_("No such page."))
+    template = "bundles/_run.html" if request.headers.get("HX-Request") else "bundles/run.html"
+    return render(request, template, {"run": run})

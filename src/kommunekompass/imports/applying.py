@@ -77,15 +77,19 @@ def import_results(
     dry_run: bool = False,
     user=None,
     progress: Callable[[int, int], None] | None = None,
+    checking: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
     """Check the file and (unless it is a dry run or has errors) write it, all or nothing.
+    `checking(rows checked, rows)` is told as the rows are checked, `progress(evaluations
+    written, evaluations)` as they are written.
 
     An evaluation that exists by the time of writing (another import of the same file got
     there first) is an error of the plan, as if the check had found it: nothing is written."""
     limit = limits()
     sha256 = hashlib.sha256(data).hexdigest()
     table = read_table(data, filename, limit=limit)
-    plan = plan_import(table, build_context(default_framework), limit.max_errors)
+    context = build_context(default_framework)
+    plan = plan_import(table, context, limit.max_errors, progress=checking)
     if not plan.ok or dry_run:
         return ImportOutcome(plan, written=False, evaluation_ids=[], sha256=sha256)
     try:

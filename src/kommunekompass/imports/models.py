@@ -38,3 +38,99 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class ImportRunState(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    CHECKING = "checking", _("being checked")
+    CHECKED = "checked", _("checked")
+    REFUSED = "refused", _("refused")
+    IMPORTING = "importing", _("being imported")
+    IMPORTED = "imported", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class ImportRun(models.Model):
+    """An uploaded results file on its way through the job queue: checked (a dry run), shown,
+    confirmed, imported. Its file waits in the shared file storage under `stored_name`.
+
+    waiting -> checking -> checked (the plan, no errors) | refused (the plan's errors)
+    checked -> importing -> imported (the batch) | refused (the evaluations were there by then)
+    any of waiting, checking, importing -> failed (the error in words; "try again" starts over)
+    """
+
+    State = ImportRunState
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=300)
+    stored_name = models.CharField(_("stored as"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    framework = models.ForeignKey(
+        "frameworks.Framework",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("framework, where the file names none"),
+    )
+    # The uploader's language: the plan's messages are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ImportRunState, default=ImportRunState.WAITING
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    plan = models.JSONField(_("plan"), null=True, blank=True)
+    batch = models.OneToOneField(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="run",
+        verbose_name=_("import"),
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ImportRunState.values),
+                name="import_run_state_known",
+            ),
+            # Imported: exactly then it has its batch.
+            models.CheckConstraint(
+                condition=models.Q(state="imported", batch__isnull=False)
+                | (~models.Q(state="imported") & models.Q(batch__isnull=True)),
+                name="import_run_batch_when_imported",
+            ),
+            # Checked, refused, importing and imported show a plan.
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["checked", "refused", "importing", "imported"])
+                | models.Q(plan__isnull=False),
+                name="import_run_plan_when_checked",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="failed") | ~models.Q(error=""),
+                name="import_run_failed_has_error",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")),
+                name="import_run_done_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        """Nothing runs now: the page stops asking."""
+        return self.state not in (self.State.WAITING, self.State.CHECKING, self.State.IMPORTING)

@@ -36,6 +36,7 @@ from kommunekompass.scoring.engine import (
 TOTAL_CODES = {"total", "totalt", "sum", "samlet", "totalsum"}
 QUESTION_LEVEL = "question"
 MAX_ERRORS = 200
+PROGRESS_ROWS = 500
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -458,12 +459,15 @@ class _Planner:
             self.points_row(number, row, spec, kind, code, evaluation)
 
 
-def plan_import(table: Table, context: Context, max_errors: int = MAX_ERRORS) -> ImportPlan:
+def plan_import(table: Table, context: Context, max_errors: int = MAX_ERRORS, progress=None):
+    """The plan of `table`; `progress(rows checked, rows)` is told every PROGRESS_ROWS rows."""
     planner = _Planner(table, context, max_errors)
     if not planner.check_columns():
         return planner.plan
-    for number, row in table.rows:
+    for done, (number, row) in enumerate(table.rows, 1):
         planner.row(number, row)
+        if progress is not None and done % PROGRESS_ROWS == 0:
+            progress(done, len(table.rows))
     plan = planner.plan
     if plan.errors:
         return plan

@@ -1,7 +1,8 @@
-"""Uploading a results file: check it and show what would be written (a dry run), then write it
-when the user confirms. The file waits between the two steps in the data directory, with the
-SHA-256 of its bytes: the confirmation imports exactly the bytes that were previewed, or
-refuses. Waiting files older than a day are removed on every upload and confirmation.
+"""Uploading a results file: the check (a dry run) and the import run as jobs (imports.runs);
+the run's page shows their progress, the plan, and the outcome. The file waits in the shared
+file storage with the SHA-256 of its bytes: the confirmation imports exactly the bytes that
+were previewed, or refuses. Waiting files older than a day are removed on every upload and
+confirmation.
 
 Importing published results needs the permission `imports.import_results` (site
 administrators have it). The imports made are listed with their file and who made them; the
@@ -21,10 +22,10 @@ from django.views.decorators.http import require_POST
 from kommunekompass.evaluations.models import Evaluation
 from kommunekompass.evaluations.services.workflow import TransitionError
 from kommunekompass.frameworks.models import Framework
-from kommunekompass.imports import pending
+from kommunekompass.imports import runs
 from kommunekompass.imports.access import batches_visible_to, may_import
-from kommunekompass.imports.applying import import_results
-from kommunekompass.imports.parsing import FileUnreadable, limits
+from kommunekompass.imports.models import ImportRun
+from kommunekompass.imports.parsing import limits
 from kommunekompass.imports.services import may_withdraw, withdraw_batch
 from kommunekompass.lib.forms import RefuseControlCharacters
 
@@ -68,88 +69,64 @@ def _require_importer(request):
 
 @login_required
 def upload(request):
+    """Keep the file and enqueue its check; the run's page shows how it goes."""
     _require_importer(request)
-    pending.clean_pending()
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        framework = form.cleaned_data["framework"]
-        data = upload.read()
-        try:
-            outcome = import_results(
-                data,
-                upload.name,
-                default_framework=(framework.key, framework.version),
-                dry_run=True,
-            )
-        except FileUnreadable as error:
-            form.add_error("file", str(error))
-        else:
-            if not outcome.plan.ok:
-                return render(request, "imports/preview.html", {"plan": outcome.plan}, status=422)
-            token, sha256 = pending.keep(data)
-            request.session[f"import-{token}"] = {
-                "filename": upload.name,
-                "framework": [framework.key, framework.version],
-                "sha256": sha256,
-            }
-            return render(
-                request,
-                "imports/preview.html",
-                {"plan": outcome.plan, "token": token, "sha256": sha256},
-            )
+        run = runs.start(
+            request.user,
+            upload.name,
+            upload.read(),
+            form.cleaned_data["framework"],
+            request.LANGUAGE_CODE,
+        )
+        return redirect("imports:run", pk=run.pk)
     return render(request, "imports/upload.html", {"form": form})
 
 
-def _gone(request, message=None):
-    messages.error(request, message or _("That upload is gone; please upload the file again."))
-    return redirect("imports:upload")
+@login_required
+def run(request, pk: int):
+    """An upload's progress, then its plan (with the confirmation), then its outcome. HTMX asks
+    for the fragment every two seconds while a job runs."""
+    _require_importer(request)
+    found = runs.visible_run(request.user, pk)
+    result = runs.first_result(found) if found.state == ImportRun.State.IMPORTED else None
+    context = {
+        "run": found,
+        "plan": runs.shown_plan(found),
+        "result_url": (
+            f"/comparisons/municipalities/{result[0]}/?framework={result[1]}" if result else ""
+        ),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "imports/_run.html", context)
+    return render(request, "imports/run.html", context)
 
 
 @require_POST
 @login_required
-def confirm(request):
+def confirm(request, pk: int):
+    """Import the checked file: the import is a job; back to the run's page."""
     _require_importer(request)
-    pending.clean_pending()
-    token = request.POST.get("token", "")
-    waiting = request.session.pop(f"import-{token}", None)
-    path = pending.path_of(token)
-    if waiting is None or path is None:
-        return _gone(request)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:  # a second confirmation of the same upload finished first
-        return _gone(request)
-    if pending.sha256_of(data) != waiting["sha256"] or (
-        request.POST.get("sha256", "") != waiting["sha256"]
-    ):
-        path.unlink(missing_ok=True)
-        return _gone(request, _("The file changed since the preview; please upload it again."))
-    # A second confirmation that arrives while this one writes finds the evaluations there
-    # when its turn to write comes, and is told so; the file is removed once written.
+        runs.confirm(request.user, pk, request.POST.get("sha256", ""))
+    except runs.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("imports:upload")
+    return redirect("imports:run", pk=pk)
+
+
+@require_POST
+@login_required
+def try_again(request, pk: int):
+    _require_importer(request)
     try:
-        outcome = import_results(
-            data,
-            waiting["filename"],
-            default_framework=tuple(waiting["framework"]),
-            dry_run=False,
-            user=request.user,
-        )
-    except FileUnreadable:  # cannot be, as the same bytes were read at the preview
-        path.unlink(missing_ok=True)
-        return _gone(request)
-    path.unlink(missing_ok=True)
-    if not outcome.written:
-        return render(request, "imports/preview.html", {"plan": outcome.plan}, status=422)
-    messages.success(
-        request,
-        _("%(count)s evaluation(s) imported from %(file)s.")
-        % {"count": len(outcome.evaluation_ids), "file": waiting["filename"]},
-    )
-    first = Evaluation.objects.filter(pk__in=outcome.evaluation_ids).order_by("pk").first()
-    return redirect(
-        f"/comparisons/municipalities/{first.municipality_id}/?framework={first.framework_id}"
-    )
+        runs.try_again(request.user, pk)
+    except runs.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("imports:upload")
+    return redirect("imports:run", pk=pk)
 
 
 @login_required

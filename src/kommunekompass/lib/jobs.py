@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import sys
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,11 +40,20 @@ from django_tasks import task, task_backends
 log = logging.getLogger(__name__)
 
 
-def job(function=None, *, attempts: int | None = None, priority: int = 0, secret: bool = False):
+def job(
+    function=None,
+    *,
+    attempts: int | None = None,
+    priority: int = 0,
+    secret: bool = False,
+    gave_up=None,
+):
     """Decorate a module-level function to make it a job (a django-tasks Task). Its arguments
     must be JSON-ready (ids, strings, numbers), never model instances. With `secret`, the
     arguments (a mail with a one-time link) are removed from the job's row once the attempt is
-    over; they stay only while the job waits, as in a mail spool."""
+    over; they stay only while the job waits, as in a mail spool. `gave_up(error, *args,
+    **kwargs)` is called when the last attempt has failed (to record the failure where the
+    user sees it)."""
 
     def decorate(func):
         def run(context, *args, attempt: int = 1, **kwargs):
@@ -54,6 +64,11 @@ def job(function=None, *, attempts: int | None = None, priority: int = 0, secret
                 log.exception("Job %s failed (attempt %s of %s)", func.__name__, attempt, allowed)
                 if attempt < allowed:
                     _retry(context.task_result.task, args, kwargs, attempt)
+                elif gave_up is not None:
+                    try:
+                        gave_up(sys.exc_info()[1], *args, **kwargs)
+                    except Exception:
+                        log.exception("Recording the failure of %s failed", func.__name__)
                 raise
             finally:
                 if secret:
