@@ -143,7 +143,7 @@ def test_a_parallel_import_caught_by_the_unique_constraint_is_the_same_clear_err
         applying.write_plan(plan)
     assert len(calls) == 2
     assert [p.row for p in refused.value.problems] == [2, 10]
-    assert "Fjordvik kommune already has" in str(refused.value.problems[0])
+    assert "Fjordvik kommune har allerede en" in str(refused.value.problems[0])
     assert Evaluation.objects.count() == 2
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kommunekompass.evaluations.audit import entry, record_many
 from kommunekompass.evaluations.models import (
@@ -120,8 +121,13 @@ def _already_there(plan: ImportPlan, frameworks) -> list[Problem]:
             plan.filename,
             planned.first_row,
             "year",
-            f"{planned.municipality_name} already has a {planned.framework_key} "
-            f"{planned.framework_version} evaluation for {planned.year}.",
+            gettext("%(municipality)s already has a %(key)s %(version)s evaluation for %(year)s.")
+            % {
+                "municipality": planned.municipality_name,
+                "key": planned.framework_key,
+                "version": planned.framework_version,
+                "year": planned.year,
+            },
         )
         for planned in sorted(found, key=lambda p: p.first_row)
     ]
