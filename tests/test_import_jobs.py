@@ -4,10 +4,13 @@ the import job imports nothing more; a job that fails on its last attempt shows 
 the page, and "try again" starts the run over. The waiting file is in the S3 bucket when the
 storage is one (tests/test_object_storage.py's moto server)."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
@@ -150,3 +153,36 @@ def test_the_waiting_upload_is_in_the_bucket(database_jobs, world, importer, cli
     run_one_job()
     run.refresh_from_db()
     assert run.state == "imported" and run.stored_name not in bucket.keys()
+
+
+def test_a_run_whose_worker_stopped_may_be_tried_again(database_jobs, world, importer, client):
+    """A worker killed mid-job leaves its run checking or importing: after a while the page
+    says so and offers to try again; the job enqueued again finishes the run, once."""
+    client.force_login(importer)
+    run = upload(client, world)
+    DBTaskResult.objects.all().delete()  # the worker that took the check died with it
+    ImportRun.objects.filter(pk=run.pk).update(state="checking")
+    assert 'id="import-stalled"' not in fragment(client, run)  # not yet: it may still run
+    client.post(reverse("imports:try_again", args=[run.pk]))
+    assert not DBTaskResult.objects.exists()  # nothing enqueued for a run that may still run
+
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=long_ago)
+    page = fragment(client, run)
+    assert state_of(page) == "checking" and 'id="import-stalled"' in page
+    client.post(reverse("imports:try_again", args=[run.pk]))
+    jobs.run_until_empty()
+    run.refresh_from_db()
+    assert run.state == "checked"
+
+    client.post(reverse("imports:confirm", args=[run.pk]), {"sha256": run.sha256})
+    DBTaskResult.objects.all().delete()  # the import's worker died too
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=long_ago)
+    assert 'id="import-stalled"' in fragment(client, run)
+    client.post(reverse("imports:try_again", args=[run.pk]))
+    client.post(reverse("imports:try_again", args=[run.pk]))  # twice: still one import
+    run_one_job()
+    run_one_job()
+    run.refresh_from_db()
+    assert run.state == "imported" and run.batch.evaluations.count() == 1
+    assert ImportBatch.objects.count() == 1

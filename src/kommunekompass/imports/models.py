@@ -1,7 +1,10 @@
 """Where imported results came from: one ImportBatch per imported file."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +41,12 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+# A check writes its progress every half second; an import writes its evaluations in one
+# transaction and its row only at the end, so it is given longer.
+STALLED_CHECK = datetime.timedelta(minutes=10)
+STALLED_IMPORT = datetime.timedelta(minutes=30)
 
 
 class ImportRunState(models.TextChoices):
@@ -134,3 +143,10 @@ class ImportRun(models.Model):
     def finished(self) -> bool:
         """Nothing runs now: the page stops asking."""
         return self.state not in (self.State.WAITING, self.State.CHECKING, self.State.IMPORTING)
+
+    @property
+    def stalled(self) -> bool:
+        """Unfinished and unchanged for longer than any check or import takes: its worker
+        stopped (the machine went down, the process was killed), so it may be tried again."""
+        limit = STALLED_IMPORT if self.state == self.State.IMPORTING else STALLED_CHECK
+        return not self.finished and self.updated_at < timezone.now() - limit

@@ -167,18 +167,26 @@ def confirm(user, pk: int, sha256: str) -> ImportRun:
 
 
 def try_again(user, pk: int) -> ImportRun:
-    """Start a failed run over from the check, if its file is still there."""
+    """Start a failed run over from the check, if its file is still there. A stalled run (its
+    worker stopped) has its job enqueued again: the check from the start; the import as it
+    was confirmed, which the import job's state check under the row lock makes safe even if the
+    first job still lives."""
     with transaction.atomic():
         run = visible_run(user, pk, lock=True)
-        if run.state != State.FAILED:
+        if run.state == State.IMPORTING and run.stalled:
+            _enqueue(import_upload, run.pk, in_transaction=True)
+            again = import_upload
+        elif run.state == State.FAILED or (run.stalled and run.state != State.IMPORTING):
+            if not pending.exists(run.stored_name):
+                raise Refused(_("That upload is gone; please upload the file again."))
+            run.state, run.error, run.plan = State.WAITING, "", None
+            run.done = run.total = 0
+            run.save(update_fields=["state", "error", "plan", "done", "total", "updated_at"])
+            _enqueue(check_upload, run.pk, in_transaction=True)
+            again = check_upload
+        else:
             return run
-        if not pending.exists(run.stored_name):
-            raise Refused(_("That upload is gone; please upload the file again."))
-        run.state, run.error, run.plan = State.WAITING, "", None
-        run.done = run.total = 0
-        run.save(update_fields=["state", "error", "plan", "done", "total", "updated_at"])
-        _enqueue(check_upload, run.pk, in_transaction=True)
-    _enqueue(check_upload, run.pk, in_transaction=False)
+    _enqueue(again, run.pk, in_transaction=False)
     run.refresh_from_db()
     return run
 
