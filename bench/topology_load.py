@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-from common import TOKEN_RE, response_version, save_fields
+from common import response_version, save_fields
 
 # The actions and their weights (reading and scoring are most of the traffic). Publishing and
 # importing are paced instead: one more becomes due every so often (see Paced), and the next
@@ -119,9 +119,8 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tu
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
     for name, (filename, data) in files.items():
         head = (
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
