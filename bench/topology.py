@@ -77,6 +77,7 @@ class Outcome:
     mix: Phase | None = None
     verdict: dict = field(default_factory=dict)
     server_cpu: float | None = None
+    other_cpu: dict = field(default_factory=dict)
     reconnects: int = 0
 
     @property
@@ -156,7 +157,7 @@ def once_each(new_jobs: list, processes: list[AppProcess]) -> list[str]:
     ]
 
 
-def drive(name, setup, ports, world, args, processes, load_seconds) -> Outcome:
+def drive(name, setup, ports, world, args, processes, load_seconds, others=()) -> Outcome:
     """The floor, then the mix, then the checks."""
     outcome = Outcome(name, setup, load_seconds)
     mark = time.perf_counter()
@@ -171,8 +172,10 @@ def drive(name, setup, ports, world, args, processes, load_seconds) -> Outcome:
         user.setup()
     outcome.floor = run_phase(users, args.floor_seconds, 1, floor_step)
     cpu0 = sum(p.cpu_seconds() for p in processes)
+    others0 = {name: p.cpu_seconds() for name, p in others}
     outcome.mix = run_phase(users, args.seconds, args.warmup, mixed_step)
     outcome.server_cpu = sum(p.cpu_seconds() for p in processes) - cpu0
+    outcome.other_cpu = {name: p.cpu_seconds() - others0[name] for name, p in others}
     for user in users:
         user.close()
     outcome.reconnects = sum(
@@ -201,7 +204,7 @@ def drive(name, setup, ports, world, args, processes, load_seconds) -> Outcome:
 
 def run_topology(args, folder: Path) -> Outcome:
     folder.mkdir(parents=True, exist_ok=True)
-    postgres = Postgres(folder / "postgres")
+    postgres = Postgres()
     s3 = S3Server(folder)
     processes: list[AppProcess] = []
     try:
@@ -236,8 +239,11 @@ def run_topology(args, folder: Path) -> Outcome:
             f"{args.threads} threads, 1 worker process, moto S3 server"
         )
         ports = [p.port for p in processes if p.port]
-        return drive("topology", setup, ports, world, args, processes, load_seconds)
+        others = [("PostgreSQL", postgres), ("S3 server", s3)]
+        return drive("topology", setup, ports, world, args, processes, load_seconds, others)
     finally:
+        for process in processes:
+            process.stop(wait=False)  # all at once, then wait for each
         for process in processes:
             process.stop()
         s3.stop()
@@ -325,8 +331,9 @@ def report(outcomes: list[Outcome], args) -> str:
             "was closed); "
             f"actions/s against the floor's requests/s: {rate:.1f} / {floor_rate:.1f} = "
             f"{rate / floor_rate:.2f}",
-            f"  CPU: app processes {server} of one core, client {mix.client_cpu / mix.wall:.0%}, "
-            f"all CPUs busy {busy}",
+            f"  CPU (% of one core): app processes {server}, "
+            + "".join(f"{k} {v / mix.wall:.0%}, " for k, v in o.other_cpu.items())
+            + f"client {mix.client_cpu / mix.wall:.0%}; all CPUs busy {busy}",
             f"  errors: {len(o.errors)}" + "".join(f"\n    {e}" for e in o.errors[:8]),
             f"  lost writes: {len(v.get('lost', []))} (saves told: {v.get('saves')} on "
             f"{v.get('questions')} questions; devices voted: {v.get('ballots')}; imports "
@@ -358,7 +365,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stop_on_sigterm()
     folder = Path(tempfile.mkdtemp(prefix="kommunekompass-topology-"))
-    folder.chmod(0o755)  # PostgreSQL runs as its own user when this runs as root
     outcomes = []
     try:
         if args.only in (None, "topology"):

@@ -110,7 +110,7 @@ def seed_lean() -> None:
         coordinator = User.objects.create_user(COORDINATOR, password=None)
         reports = []
         for name, number in [("Fjordvik kommune", "9901")] + [
-            (f"Lesevik {i}", f"99{50 + i}") for i in range(3)
+            (f"Lesevik {i}", f"34{i:02d}") for i in range(3)
         ]:
             reports.append(_draft(framework, evaluator, name, number, "published"))
         fjordvik = reports[0]
@@ -151,7 +151,7 @@ def prepare(request: dict) -> dict:
     framework = Framework.objects.get(key="kommunekompass", version="2020")
     with transaction.atomic():
         drafts = [
-            _draft(framework, users[EVALUATOR], f"Scorevik {i}", f"98{i:02d}", "draft")
+            _draft(framework, users[EVALUATOR], f"Scorevik {i}", f"31{i:02d}", "draft")
             for i in range(request["drafts"])
         ]
         in_review = [
@@ -159,7 +159,7 @@ def prepare(request: dict) -> dict:
                 framework,
                 users[EVALUATOR],
                 f"Publiseringsvik {i}",
-                f"97{i:02d}",
+                f"32{i:02d}",
                 "in_review",
                 submitted_by=users[EVALUATOR],
             )
@@ -167,7 +167,7 @@ def prepare(request: dict) -> dict:
         ]
         import_targets = []
         for i in range(request["imports"]):
-            number = f"96{i:02d}"
+            number = f"33{i:02d}"
             Municipality.objects.create(name=f"Importvik {i}", number=number, country="NO")
             import_targets.append([number, f"Importvik {i}", 2025])
     fjordvik = Evaluation.objects.get(municipality__number="9901", year=2026)

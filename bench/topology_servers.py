@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,15 +24,35 @@ KOMMUNEKOMPASS = [sys.executable, "-m", "kommunekompass"]
 
 
 def _stop(process: subprocess.Popen | None, sig=signal.SIGTERM, wait: float = 20) -> None:
-    """Stop one process we started (and its process group, ours alone, if it will not go)."""
+    """Stop one process we started (and its process group, ours alone, if it will not go);
+    with `wait` 0, only send the signal."""
     if process is None or process.poll() is not None:
         return
-    process.send_signal(sig)
+    if process.returncode is None and not getattr(process, "signalled", False):
+        process.send_signal(sig)
+        process.signalled = True
+    if not wait:
+        return
     try:
         process.wait(timeout=wait)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+def tree_cpu_seconds(pid: int | None) -> float:
+    """CPU time used so far by a process and its live children (Linux /proc; 0 elsewhere)."""
+    if pid is None:
+        return 0.0
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if pid in (int(stat.parent.name), int(fields[1])):
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def _wait_for(check, what: str, process: subprocess.Popen, log: Path, wait: float) -> None:
@@ -65,22 +86,25 @@ class Postgres:
 
     USER = "kommunekompass"
 
-    def __init__(self, folder: Path, port: int | None = None):
-        self.folder = folder
+    def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.bin = postgres_bin()
-        self.data = folder / "pgdata"
-        self.log = folder / "postgres.log"
+        # Its own folder in the temporary dir (made by start): the user postgres must reach it.
+        self.folder: Path | None = None
         self.started = False
 
     def _run(self, *args: str) -> None:
         command = [str(self.bin / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command)}: {done.stderr}")
 
     def start(self) -> Postgres:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix="kommunekompass-pg-"))
+        self.data = self.folder / "pgdata"
+        self.log = self.folder / "postgres.log"
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
         self._run("initdb", "-D", str(self.data), "-U", self.USER, "-A", "trust", "-E", "UTF8")
@@ -91,6 +115,14 @@ class Postgres:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-o", options, "start")
         self.started = True
         return self
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the postmaster and its backends."""
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, AttributeError):
+            return 0.0
+        return tree_cpu_seconds(pid)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgres://{self.USER}@127.0.0.1:{self.port}/{database}"
@@ -105,8 +137,11 @@ class Postgres:
 
     def stop(self) -> None:
         if self.started:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+            # Immediate: the data is thrown away, no need for a checkpoint.
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
             self.started = False
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # --- moto's S3 server ---------------------------------------------------------------------------
@@ -159,6 +194,9 @@ class S3Server:
             aws_secret_access_key=self.SECRET,
             region_name=self.REGION,
         )
+
+    def cpu_seconds(self) -> float:
+        return tree_cpu_seconds(self.process.pid if self.process else None)
 
     def env(self) -> dict[str, str]:
         return {
@@ -254,18 +292,8 @@ class AppProcess:
         return self.process is not None and self.process.poll() is None
 
     def cpu_seconds(self) -> float:
-        """CPU time of the process and its children (gunicorn's workers), live ones (Linux)."""
-        if self.process is None:
-            return 0.0
-        tick, total = os.sysconf("SC_CLK_TCK"), 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if self.process.pid in (int(stat.parent.name), int(fields[1])):
-                total += int(fields[11]) + int(fields[12])
-        return total / tick
+        """CPU time of the process and its children (gunicorn's workers)."""
+        return tree_cpu_seconds(self.process.pid if self.process else None)
 
     def log_lines(self, *needles: str) -> list[str]:
         if not self.log.exists():
@@ -273,6 +301,7 @@ class AppProcess:
         lines = self.log.read_text(errors="replace").splitlines()
         return [line for line in lines if any(n in line for n in needles)]
 
-    def stop(self) -> None:
-        # waitress stops on SIGINT, gunicorn and the worker on SIGTERM (both let jobs finish).
-        _stop(self.process, signal.SIGINT if "--workers" not in self.args else signal.SIGTERM)
+    def stop(self, wait: bool = True) -> None:
+        # waitress and the worker stop on SIGINT, gunicorn on SIGTERM (all let work finish).
+        sig = signal.SIGINT if "--workers" not in self.args else signal.SIGTERM
+        _stop(self.process, sig, wait=20 if wait else 0)
