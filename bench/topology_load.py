@@ -56,10 +56,22 @@ class Client:
     """One cookie jar and one keep-alive connection per server; each request goes to the next
     server in turn."""
 
-    def __init__(self, ports: list[int], cookies: dict | None = None, timeout: float = 120):
-        self.conns = [http.client.HTTPConnection("127.0.0.1", p, timeout=timeout) for p in ports]
+    def __init__(
+        self,
+        ports: list[int],
+        cookies: dict | None = None,
+        timeout: float = 120,
+        *,
+        share: Client | None = None,
+    ):
+        if share is not None:  # the same connections (one browser), its own cookie jar
+            self.conns, self.used = share.conns, share.used
+        else:
+            self.conns = [
+                http.client.HTTPConnection("127.0.0.1", p, timeout=timeout) for p in ports
+            ]
+            self.used = [False] * len(ports)  # has the connection served a response?
         self.cookies = dict(cookies or {})
-        self.used = [False] * len(ports)  # has the connection served a response?
         self.turn = 0
         self.requests = 0
         self.reconnects = 0
@@ -244,8 +256,12 @@ class VirtualUser:
         self.rng = random.Random(number)
         self.anonymous = Client(ports)
         sessions = world["sessions"]
-        self.evaluator = Client(ports, {"sessionid": sessions["evaluator"][number]})
-        self.admin = Client(ports, {"sessionid": sessions["admin"][number]})
+        # One connection per server for the user's three cookie jars, as one browser has (and
+        # waitress accepts 100 connections at most).
+        self.evaluator = Client(
+            ports, {"sessionid": sessions["evaluator"][number]}, share=self.anonymous
+        )
+        self.admin = Client(ports, {"sessionid": sessions["admin"][number]}, share=self.anonymous)
         questions = [(e, c) for e, codes in sorted(world["scores"].items()) for c in codes]
         self.all_questions = questions
         self.own = questions[number::users] or questions
