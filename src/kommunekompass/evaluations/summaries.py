@@ -143,6 +143,14 @@ def summaries_for(evaluations: list[Evaluation]) -> dict[int, Summary]:
                     },
                 )
             )
-        EvaluationSummary.objects.filter(evaluation__in=[e.pk for e in stale]).delete()
-        EvaluationSummary.objects.bulk_create(rows)
+        # Insert or replace in one statement: two requests that found the same summary
+        # missing (an import and a publication reading the same comparison group) both write
+        # it, and the second waits for the first and replaces it, instead of failing on the
+        # primary key (PostgreSQL; SQLite's writers take turns anyway).
+        EvaluationSummary.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["evaluation"],
+            update_fields=["revision", "total", "max_points", "complete", "areas"],
+        )
     return summaries
