@@ -45,7 +45,6 @@ EXPECTED = {
 }
 # Share of scores given to a question another virtual user owns (a rare conflict, 409).
 FOREIGN_QUESTION = 0.05
-TOKEN_FIELD_RE = re.compile(rb'name="token" value="([^"]+)"')
 SHA_FIELD_RE = re.compile(rb'name="sha256" value="([0-9a-f]+)"')
 
 
@@ -156,41 +155,55 @@ def results_file(number: str, name: str, year: int, rows: list, seed: int) -> by
     return ("\n".join(lines) + "\n").encode()
 
 
-# The import's two steps go to the same server: today the upload waits for its confirmation
-# in the data dir of the process that previewed it (imports.pending), and each app server here
-# has its own data dir, as on separate machines. A confirmation that reaches the other server
-# is sent back to the upload page ("the upload is gone"): run with IMPORT_ON_ONE_SERVER = False
-# to see it. Set it to False for good once the waiting upload is shared (the database or the
-# object store).
-IMPORT_ON_ONE_SERVER = True
+RUN_STATE_RE = re.compile(rb'id="import-run" data-state="([a-z]+)"')
+RUNNING = {"waiting", "checking", "importing"}
+POLL_SECONDS = 1.0  # the page itself asks every 2 s
+RUN_TIMEOUT = 300
+
+
+def follow_run(client: Client, path: str):
+    """Ask for the run's page (its fragment, as HTMX does), on any server, until the run is
+    no longer waiting, checking or importing: (status, state, page)."""
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while True:
+        status, page, _headers = client.request("GET", path, headers={"HX-Request": "true"})
+        found = RUN_STATE_RE.search(page) if status == 200 else None
+        if found is None:
+            return (status if status != 200 else 599), "", page
+        state = found[1].decode()
+        if state not in RUNNING or time.monotonic() > deadline:
+            return status, state, page
+        time.sleep(POLL_SECONDS)
 
 
 def import_results_file(client: Client, framework_id: int, filename: str, data: bytes):
-    """Import a results file as a user does today: upload (the preview, 200, with the waiting
-    file's token and checksum), then confirm (302 to the municipality's comparison page; a 302
-    back to the upload page means the waiting upload was not found). Returns (status, detail):
-    302 when imported, otherwise the failing step's status and what it answered."""
+    """Import a results file as a user does: upload (302 to the run's page), follow the page
+    while the worker checks it, confirm (302 back), follow it while the worker imports. Every
+    request goes to the next server in turn: the waiting upload is in the shared storage and
+    the run in the database. Returns (status, detail): 302 when imported, otherwise the failing
+    step's status and what it answered."""
     body, content_type = multipart(
         {"framework": str(framework_id), "csrfmiddlewaretoken": client.csrf},
         {"file": (filename, data)},
     )
-    status, page, _headers = client.request(
+    status, page, headers = client.request(
         "POST", "/imports/", body, {"Content-Type": content_type}
     )
-    token, sha = TOKEN_FIELD_RE.search(page), SHA_FIELD_RE.search(page)
-    if status != 200 or not token or not sha:
-        return (status if status != 200 else 599), f"preview: {status} {page[:300]!r}"
-    fields = {
-        "token": token[1].decode(),
-        "sha256": sha[1].decode(),
-        "csrfmiddlewaretoken": client.csrf,
-    }
-    server = client.last if IMPORT_ON_ONE_SERVER else None
-    status, page, headers = client.post("/imports/confirm/", fields, server=server)
-    location = headers.get("Location", "") if headers else ""
-    if status == 302 and not location.startswith("/comparisons/"):
-        return 598, f"confirm: sent back to {location} (the waiting upload was not found)"
-    return status, f"confirm: {status} {location}"
+    run_path = headers.get("Location", "") if headers else ""
+    if status != 302 or not run_path.startswith("/imports/runs/"):
+        return (status if status != 302 else 599), f"upload: {status} {page[:300]!r}"
+    status, state, page = follow_run(client, run_path)
+    sha = SHA_FIELD_RE.search(page)
+    if state != "checked" or not sha:
+        return (status if status != 200 else 598), f"check: {state or status} {page[:300]!r}"
+    fields = {"sha256": sha[1].decode(), "csrfmiddlewaretoken": client.csrf}
+    status, page, headers = client.post(f"{run_path}confirm/", fields)
+    if status != 302:
+        return status, f"confirm: {status} {page[:300]!r}"
+    status, state, page = follow_run(client, run_path)
+    if state != "imported":
+        return (status if status != 200 else 597), f"import: {state or status} {page[:300]!r}"
+    return 302, f"imported: {run_path}"
 
 
 # --- Shared state -------------------------------------------------------------------------------

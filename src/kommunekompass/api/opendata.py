@@ -200,7 +200,7 @@ def ensure(framework, extension: str) -> Path:
     return path
 
 
-@jobs.job
+@jobs.job(priority=jobs.NOBODY_WAITS)
 def regenerate_files(framework_id: int) -> str:
     """The job that makes one framework version's files anew from what is published now.
     Idempotent: it writes whole files from the database, through a rename."""

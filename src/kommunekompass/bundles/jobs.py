@@ -56,7 +56,7 @@ def _reason(error: BundleError) -> str:
     return problem
 
 
-@jobs.job(gave_up=_record_failure)
+@jobs.job(gave_up=_record_failure, priority=jobs.SOMEONE_WAITS)
 def import_uploaded_bundle(run_id: int) -> str:
     """Check and import the upload's bundle, all or nothing; does nothing for an upload that
     is not waiting."""

@@ -230,7 +230,7 @@ def _language(run: ImportRun) -> str:
     return run.language or settings.LANGUAGE_CODE
 
 
-@jobs.job(gave_up=_record_failure)
+@jobs.job(gave_up=_record_failure, priority=jobs.SOMEONE_WAITS)
 def check_upload(run_id: int) -> str:
     """Check the run's file (a dry run) and keep its plan on the run: checked, or refused with
     its errors. Does nothing for a run that is past its check."""
@@ -271,7 +271,7 @@ def check_upload(run_id: int) -> str:
     return run.state
 
 
-@jobs.job(gave_up=_record_failure)
+@jobs.job(gave_up=_record_failure, priority=jobs.SOMEONE_WAITS)
 def import_upload(run_id: int) -> str:
     """Import the run's file, exactly the bytes that were checked, all or nothing, under the
     run's row lock: imported (with its batch), or refused when the evaluations were there by

@@ -39,6 +39,12 @@ from django_tasks import task, task_backends
 
 log = logging.getLogger(__name__)
 
+# A worker takes the job of highest priority first (then the oldest). A person watching a page
+# for its outcome (an import's check, a password reset mail) goes before the published files,
+# which go before the open-data files that nobody waits for.
+SOMEONE_WAITS = 10
+NOBODY_WAITS = -10
+
 
 def job(
     function=None,

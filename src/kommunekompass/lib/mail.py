@@ -44,7 +44,7 @@ def _send(subject: str, text: str, html: str, to: str, connection=None) -> None:
     message.send()
 
 
-@jobs.job(secret=True)
+@jobs.job(secret=True, priority=jobs.SOMEONE_WAITS)
 def deliver(subject: str, text: str, html: str, to: str) -> None:
     """The job that sends one rendered mail. A mail server that fails has it tried again; a
     mail the server took is never sent twice by this job (it is sent once, then the job ends).
