@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from kommunekompass.lib import storage
+
 FOLDER = "imports/pending"
 _NAME = re.compile(rf"{FOLDER}/[A-Za-z0-9_-]{{16,64}}\.upload")
 
@@ -45,8 +47,10 @@ def clean_pending(older_than: int | None = None) -> int:
             if default_storage.get_modified_time(name) < limit:
                 default_storage.delete(name)
                 removed += 1
-        except FileNotFoundError:  # removed meanwhile by another request
-            continue
+        except Exception as error:
+            if not storage.is_gone(error):
+                raise
+            continue  # removed meanwhile (imported, or cleaned by another request)
     return removed
 
 
@@ -72,8 +76,14 @@ def open_checked(name: str, sha256: str):
         return None
     stored = default_storage.open(name, "rb")
     digest = hashlib.sha256()
-    for chunk in iter(lambda: stored.read(1024 * 1024), b""):
-        digest.update(chunk)
+    try:
+        for chunk in iter(lambda: stored.read(1024 * 1024), b""):
+            digest.update(chunk)
+    except Exception as error:
+        stored.close()
+        if storage.is_gone(error):  # removed meanwhile
+            return None
+        raise
     if digest.hexdigest() != sha256:
         stored.close()
         return None
@@ -88,8 +98,10 @@ def read(name: str) -> bytes | None:
     try:
         with default_storage.open(name, "rb") as stored:
             return stored.read()
-    except FileNotFoundError:  # removed meanwhile
-        return None
+    except Exception as error:
+        if storage.is_gone(error):  # removed meanwhile
+            return None
+        raise
 
 
 def exists(name: str) -> bool:
