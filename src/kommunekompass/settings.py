@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A write that waited out SQLite's busy timeout: 503 "busy, nothing saved", not a 500.
+    "kommunekompass.core.middleware.DatabaseBusyMiddleware",
     # Last: turns a locked-out login into the login page with its message.
     "axes.middleware.AxesMiddleware",
 ]

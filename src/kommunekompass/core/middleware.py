@@ -1,15 +1,24 @@
-"""The interface language: Norwegian bokmål unless the user has chosen another language.
+"""Middleware of the whole site: the interface language, private responses, a busy database.
+
+The interface language: Norwegian bokmål unless the user has chosen another language.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language header, so a Norwegian
 councillor with an English browser would get English pages. Here only the user's own choice
 (the language switch, which sets Django's language cookie) changes the language.
 """
 
+import logging
+
 from django.conf import settings
+from django.db import OperationalError
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from kommunekompass.lib.i18n import chosen_language, request_language
+
+log = logging.getLogger(__name__)
 
 
 class LanguageMiddleware:
@@ -62,3 +71,30 @@ class PrivacyHeadersMiddleware:
             return True
         user = getattr(request, "user", None)
         return user is not None and user.is_authenticated
+
+
+BUSY_RETRY_AFTER = 5  # seconds
+
+
+class DatabaseBusyMiddleware:
+    """SQLite lets one transaction write at a time; a request that waited the whole busy
+    timeout (30 s) for another writer (a large import, a publication) fails with "database is
+    locked". Its transaction was rolled back, so nothing of it was saved: it is answered 503
+    with Retry-After and a page that says so, not a server error. (PostgreSQL waits for row
+    locks instead and never raises this.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, OperationalError) and "database is locked" in str(exception)):
+            return None
+        log.warning("Database busy: %s %s answered 503", request.method, request.path)
+        referer = request.headers.get("Referer", "")
+        back = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else "/"
+        response = render(request, "core/busy.html", {"back": back}, status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
