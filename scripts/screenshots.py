@@ -38,6 +38,7 @@ PAGES = [
     ("history-across-versions", "/comparisons/municipalities/3/", True),
     ("history-midtre-gauldal", "/comparisons/municipalities/67/", True),
     ("import-upload", "/imports/", True),
+    ("import-run", "IMPORT_RUN", "admin"),
     ("improvement-dashboard", "/improvement/1/", "coordinator"),
     ("improvement-groups", "/improvement/1/groups/", "coordinator"),
     ("improvement-project", "/improvement/projects/1/", "coordinator"),
@@ -89,6 +90,7 @@ NARROW = {
 }
 # Other demo users than --user, for the pages only they may see.
 OTHER_USERS = {
+    "admin": "kompass-admin",
     "coordinator": "kompass-coordinator",
     "reader": "kompass-reader",
     "steering": "kompass-steering",
@@ -104,6 +106,37 @@ def log_in(browser, base, username, password):
     page.click("main button[type=submit]")
     page.wait_for_url(base + "/")
     return page
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / (
+    "src/kommunekompass/imports/examples/midtre-gauldal-2023.csv"
+)
+
+
+def shoot_both(page, base, path, out, name):
+    """The page at 1280 and at 320 CSS pixels."""
+    for width, suffix in ((1280, ""), (320, "-320")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base + path)
+        page.screenshot(path=str(out / f"{name}{suffix}.png"), full_page=True)
+        print(f"{name}{suffix}.png  {page.title()}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def import_run(page, base, out):
+    """Upload Midtre Gauldal's results as of 2024 (the demo has 2023), let the server's worker
+    check them, then import them: the run's page when checked and when imported."""
+    data = EXAMPLE.read_text(encoding="utf-8").replace(";2023;", ";2024;")
+    page.goto(base + "/imports/")
+    upload = {"name": "midtre-gauldal-2024.csv", "mimeType": "text/csv", "buffer": data.encode()}
+    page.set_input_files("input[type=file]", files=[upload])
+    page.click("main button[type=submit]")
+    page.wait_for_selector('#import-run[data-state="checked"]', timeout=120_000)
+    run_path = page.url.removeprefix(base)
+    shoot_both(page, base, run_path, out, "import-run-checked")
+    page.click("#import-confirm button[type=submit]")
+    page.wait_for_selector('#import-run[data-state="imported"]', timeout=120_000)
+    shoot_both(page, base, run_path, out, "import-run-imported")
 
 
 def main() -> None:
@@ -133,6 +166,9 @@ def main() -> None:
                 page.goto(args.base + "/improvement/1/")
                 link = page.locator("#unanswered a.small-link").first.get_attribute("href")
                 path = link
+            if path == "IMPORT_RUN":
+                import_run(page, args.base, out)
+                continue
             if path == "SURVEY_LINK":
                 # The demo survey's open link, on a phone 390 CSS pixels wide (no account).
                 page.goto(args.base + "/surveys/1/")

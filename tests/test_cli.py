@@ -10,6 +10,9 @@ import pytest
 
 from kommunekompass.frameworks.loader import shipped_framework_files
 from tests.frameworks_for_tests import MINIMAL, line_of
+from tests.once import runs_once
+
+pytestmark = runs_once
 
 
 @pytest.fixture

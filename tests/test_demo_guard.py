@@ -9,6 +9,7 @@ from kommunekompass.core.demo_guard import demo_municipalities, foreign_data
 from kommunekompass.core.management.commands.demo import demo_names
 from kommunekompass.evaluations.models import Municipality
 from tests.factories import make_municipality, make_user
+from tests.once import runs_once
 
 DEMO_NAMES = demo_names()
 
@@ -78,6 +79,7 @@ def test_it_never_runs_on_a_secure_installation(settings):
     assert not Municipality.objects.exists()
 
 
+@runs_once
 def test_the_command_exits_non_zero_with_the_message(tmp_path):
     """As users run it: a separate process, on a data directory with a real user."""
     import os

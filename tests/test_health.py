@@ -12,6 +12,7 @@ import pytest
 from django.test import override_settings
 
 from kommunekompass.core import health
+from tests.once import runs_once
 
 COMMAND = shutil.which("kommunekompass") or str(Path(sys.executable).parent / "kommunekompass")
 
@@ -110,6 +111,7 @@ def test_readiness_names_pending_migrations(client, monkeypatch):
     assert response.json()["checks"]["migrations"] == "failed: RuntimeError"
 
 
+@runs_once
 def test_json_logs_when_asked_for(tmp_path):
     script = "import logging; logging.getLogger('kommunekompass.test').warning('hello %s', 'x')"
     result = run(["shell", "-c", script], tmp_path / "data", KOMMUNEKOMPASS_LOG_FORMAT="json")
@@ -123,6 +125,7 @@ def test_json_logs_when_asked_for(tmp_path):
     assert "time" in record
 
 
+@runs_once
 def test_deploy_checks_are_clean_with_the_production_settings(tmp_path):
     result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path / "data", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -130,6 +133,7 @@ def test_deploy_checks_are_clean_with_the_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@runs_once
 def test_commands_on_an_unmigrated_database_say_so(tmp_path):
     result = run(["evaluations"], tmp_path / "data")
     assert result.returncode != 0
@@ -138,6 +142,7 @@ def test_commands_on_an_unmigrated_database_say_so(tmp_path):
     assert "kommunekompass migrate" in result.stderr
 
 
+@runs_once
 def test_serve_no_migrate_refuses_pending_migrations(tmp_path):
     result = run(["serve", "--no-migrate", "--port", "9"], tmp_path / "data")
     assert result.returncode != 0

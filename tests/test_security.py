@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from kommunekompass.lib.datadir import make_private_dir, read_or_create_secret_key
 from kommunekompass.lib.pdf import html_to_pdf, static_file
 from tests.factories import PASSWORD, make_evaluation, make_municipality, make_user
+from tests.once import runs_once
 
 LOGIN = "/accounts/login/"
 
@@ -151,6 +152,7 @@ SHOW_SETTINGS = (
 )
 
 
+@runs_once
 def test_the_limits_come_from_the_environment(tmp_path):
     data = tmp_path / "data"
     default = kommunekompass({"KOMMUNEKOMPASS_DATA_DIR": str(data)}, "shell", "-c", SHOW_SETTINGS)
@@ -198,6 +200,7 @@ def test_an_existing_open_data_directory_is_left_alone_with_a_warning(tmp_path):
     assert mode(data / "secret_key") == 0o644
 
 
+@runs_once
 def test_the_app_makes_its_data_directory_private_and_warns_about_an_open_one(tmp_path):
     fresh = tmp_path / "fresh"
     result = kommunekompass({"KOMMUNEKOMPASS_DATA_DIR": str(fresh)}, "shell", "-c", "pass")

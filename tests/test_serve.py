@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from kommunekompass.core.management.commands.serve import trust_proxies
+from tests.once import runs_once
 from tests.tls_proxy import TLSProxy, self_signed_certificate
+
+pytestmark = runs_once
 
 
 def free_port() -> int:

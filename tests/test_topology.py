@@ -11,19 +11,18 @@ It starts its own PostgreSQL, whatever the suite's DATABASE_URL says, so it runs
 suite's SQLite run (DATABASE_URL unset). A missing PostgreSQL or moto fails it.
 """
 
-import os
 import sys
 from argparse import Namespace
 from pathlib import Path
 
 import pytest
 
+from tests.once import runs_once
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="starts its own PostgreSQL: runs once, in the suite's SQLite run",
-)
+# It starts its own PostgreSQL whatever DATABASE_URL says: the same run in both of the suite's.
+pytestmark = runs_once
 
 
 @pytest.fixture(scope="module")
