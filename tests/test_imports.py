@@ -310,3 +310,24 @@ def test_the_command_line_cleans_waiting_uploads(db, settings, tmp_path):
     out = io.StringIO()
     call_command("import-results", "--clean-pending", stdout=out)
     assert "1 waiting upload(s) removed" in out.getvalue() and not default_storage.exists(old)
+
+
+def test_a_sum_that_disagrees_with_its_parts_is_named_in_the_readers_numbers(db):
+    """Midtre Gauldal's file says area 2 is 77 where its parts add up to 73.1: the warning
+    writes the figures as the language does (73,1 in bokmål, 73.1 in English)."""
+    from django.utils import translation
+
+    from kommunekompass.imports.applying import import_results
+    from tests.factories import make_municipality
+
+    make_municipality("Midtre Gauldal kommune", "5027")
+    for language, figure in (("nb", "73,1"), ("en", "73.1")):
+        with translation.override(language):
+            outcome = import_results(
+                EXAMPLE.read_bytes(), EXAMPLE.name, default_framework=KK, dry_run=True
+            )
+            plan = outcome.plan
+            assert plan.errors == [], plan.errors
+            warnings = [str(warning) for warning in plan.warnings]
+        assert any("is 77, but its parts" in w or "er 77, men" in w for w in warnings), warnings
+        assert any(figure in w for w in warnings), warnings

@@ -592,8 +592,8 @@ def _settle(evaluation: PlannedEvaluation, spec: FrameworkSpec, plan: ImportPlan
                         % {
                             "evaluation": label,
                             "code": name,
-                            "points": points,
-                            "computed": computed.quantize(Decimal("0.1")),
+                            "points": number_format(points),
+                            "computed": number_format(computed.quantize(Decimal("0.1"))),
                         },
                     )
                 )
